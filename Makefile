@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip --disable-pip-version-check
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint format check-system clean
+
+check-system:
+	@scripts/check-system "$(PYTHON)"
+
+$(VENV)/bin/python:
+	@scripts/check-system "$(PYTHON)"
+	"$(PYTHON)" -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# A stamp per requirements file: a second `make run` skips the install.
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@ $(RUNTIME_STAMP)
+
+run: check-system $(RUNTIME_STAMP)
+	$(PY) manage.py migrate --noinput
+	@echo
+	@echo "  Open http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, the worker and beat)"
+	@echo
+	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+
+# Each run gets a fresh broker folder; each xdist worker its own test database.
+test: check-system $(DEV_STAMP)
+	@broker=$$(mktemp -d) && trap 'rm -rf "$$broker"' EXIT && \
+	BROKER_DIR="$$broker" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,338 @@
+"""Settings for the customer-focus QMS.
+
+The only module that reads the environment. With no variable set it runs the
+embedded default: SQLite and a filesystem Celery broker under ``var/``, email to
+the console, a local-memory cache and ``DEBUG`` on. Production sets ``DEBUG=False``
+and the variables listed in ``.env.example`` and the README.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration as GuidCeleryIntegration
+from kombu import Queue
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# pytest-xdist names each test worker gw0, gw1, ...; every worker gets its own
+# broker folder and Redis databases so that no worker takes another's tasks.
+TEST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+TEST_WORKER_INDEX = int(TEST_WORKER[2:]) if TEST_WORKER.startswith("gw") else 0
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off: set it to a random string of "
+            "50 characters or more."
+        )
+    SECRET_KEY = "insecure-embedded-default-key-for-local-use-only-never-in-production"  # noqa: S105
+
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_IS_HTTPS = SITE_URL.startswith("https://")
+_site_host = urlsplit(SITE_URL).hostname or "127.0.0.1"
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=[_site_host, "127.0.0.1", "localhost", "[::1]"] if DEBUG else [_site_host],
+)
+if DEBUG:
+    # The Django test client and pytest-django's live server use these names.
+    ALLOWED_HOSTS += ["testserver", "localhost"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_htmx",
+    "django_guid",
+    "bootstrap",
+    "core.apps.CoreConfig",
+    "customers.apps.CustomersConfig",
+    "feedback.apps.FeedbackConfig",
+    "surveys.apps.SurveysConfig",
+    "improvements.apps.ImprovementsConfig",
+    "qms.apps.QmsConfig",
+]
+
+MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "qms.urls"
+WSGI_APPLICATION = "qms.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database ----------------------------------------------------------------------
+
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer must not hold a request (or /healthz) long.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the
+                # timeout instead of failing with "database is locked" mid-transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # A file, not memory, so that a Celery worker thread in a test sees the
+            # rows the test wrote; pytest-django adds the xdist worker's suffix.
+            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache -------------------------------------------------------------------------
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+BROKER_IS_REDIS = CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+
+
+def _redis_db(url: str) -> int:
+    path = urlsplit(url).path.strip("/")
+    return int(path) if path.isdigit() else 0
+
+
+def _with_redis_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{db}").geturl()
+
+
+if TEST_WORKER and BROKER_IS_REDIS:
+    CELERY_BROKER_URL = _with_redis_db(CELERY_BROKER_URL, 2 + 2 * TEST_WORKER_INDEX)
+
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    if CACHE_URL.startswith(("redis://", "rediss://")):
+        # The broker uses database 0 unless told otherwise: the cache takes database 1.
+        if not urlsplit(CACHE_URL).path.strip("/"):
+            CACHE_URL = _with_redis_db(CACHE_URL, 1)
+        if TEST_WORKER:
+            CACHE_URL = _with_redis_db(CACHE_URL, 3 + 2 * TEST_WORKER_INDEX)
+        cache_parts, broker_parts = urlsplit(CACHE_URL), urlsplit(CELERY_BROKER_URL)
+        if BROKER_IS_REDIS and (cache_parts.netloc, _redis_db(CACHE_URL)) == (
+            broker_parts.netloc,
+            _redis_db(CELERY_BROKER_URL),
+        ):
+            raise ImproperlyConfigured(
+                "CACHE_URL and CELERY_BROKER_URL use the same Redis database: give the "
+                "cache its own, for example redis://host:6379/1."
+            )
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery ------------------------------------------------------------------------
+
+BROKER_DIR = Path(env("BROKER_DIR", default=str(VAR_DIR / "broker")))
+if TEST_WORKER:
+    BROKER_DIR = BROKER_DIR / TEST_WORKER
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+# No task is scheduled with a countdown longer than this: retries are rows picked up
+# by beat jobs, so the broker never has to hold a message for long.
+CELERY_MAX_COUNTDOWN = 15 * 60
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    BROKER_QUEUE_DIR = BROKER_DIR / "queue"
+    BROKER_CONTROL_DIR = BROKER_DIR / "control"
+    for _folder in (BROKER_QUEUE_DIR, BROKER_CONTROL_DIR):
+        _folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One folder for in and out: the worker reads where the web process writes.
+        "data_folder_in": str(BROKER_QUEUE_DIR),
+        "data_folder_out": str(BROKER_QUEUE_DIR),
+        "control_folder": str(BROKER_CONTROL_DIR),
+        "store_processed": False,
+    }
+elif BROKER_IS_REDIS:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Above the longest countdown and time limit, or Redis hands a message that is
+        # still being worked on to a second worker.
+        "visibility_timeout": 2 * max(CELERY_MAX_COUNTDOWN, CELERY_TASK_TIME_LIMIT),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Every queue a worker consumes unless told otherwise; `make run` starts one worker
+# for all of them.
+CELERY_TASK_QUEUES = [Queue("default")]
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    "clear-expired-sessions": {
+        "task": "core.tasks.clear_expired_sessions",
+        "schedule": 24 * 60 * 60.0,
+    },
+}
+
+# Email -------------------------------------------------------------------------
+
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="QMS <qms@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Passwords and sessions ----------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalisation ------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# Static and media files ----------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Private: uploads are served only through permission-checked views, never by URL.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Forms -------------------------------------------------------------------------
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Logging -----------------------------------------------------------------------
+
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        }
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "celery": {"level": LOG_LEVEL},
+        # It logs every request that arrives without an X-Request-ID at INFO.
+        "django_guid": {"level": "WARNING"},
+    },
+}
+
+# Every log line of a request, and of the tasks it enqueues, carries one id; a
+# proxy's X-Request-ID is kept when it is a valid UUID.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "INTEGRATIONS": [GuidCeleryIntegration(use_django_logging=True, log_parent=False)],
+}
+
+# Error reporting -----------------------------------------------------------------
+
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration as SentryCeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), SentryCeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

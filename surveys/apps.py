@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    """Surveys (9.1.2, 9.1.3): templates, campaigns, responses, results."""
+
+    name = "surveys"
+    verbose_name = _("Surveys")

@@ -1,0 +1,120 @@
+"""Project-wide fixtures and the service markers.
+
+Tests marked ``postgres``, ``redis``, ``browser`` or ``pdf`` are skipped where their
+service is missing. Under ``CI=true`` a skip of such a test where its service is
+configured fails the run, so CI cannot go green by quietly testing less.
+"""
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.conf import settings
+from django.db import connections
+
+from qms.celery import app
+
+SERVICE_MARKERS = ("postgres", "redis", "browser", "pdf")
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI") == "true"
+# Node ids of service-marked tests skipped where the service is configured.
+_skipped: list[str] = []
+
+
+def service_missing(name: str) -> str | None:
+    """Return why the named service cannot be used here, or None when it can."""
+    if name == "postgres":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        return None if engine.endswith("postgresql") else "DATABASE_URL is not PostgreSQL"
+    if name == "redis":
+        return None if settings.BROKER_IS_REDIS else "CELERY_BROKER_URL is not Redis"
+    if name == "browser":
+        if find_spec("playwright") is None:
+            return "playwright is not installed"
+        return None if Path(CHROMIUM).exists() else f"{CHROMIUM} is missing"
+    if name == "pdf":
+        return None if shutil.which("pdftoppm") else "pdftoppm (poppler-utils) is missing"
+    raise ValueError(name)
+
+
+def service_configured(name: str) -> bool:
+    """Return whether the run promises the named service (CI installs all of them)."""
+    if name in ("postgres", "redis"):
+        return service_missing(name) is None
+    return IN_CI or service_missing(name) is None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests serve static files from the source folders, without a collectstatic
+    # manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in SERVICE_MARKERS:
+            if item.get_closest_marker(name) and (why := service_missing(name)):
+                item.add_marker(pytest.mark.skip(reason=f"needs {name}: {why}"))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if not (IN_CI and report.skipped):
+        return
+    for name in SERVICE_MARKERS:
+        if name in report.keywords and service_configured(name):
+            _skipped.append(f"{report.nodeid} (marked {name})")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped and not hasattr(session.config, "workerinput"):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped and not hasattr(terminalreporter.config, "workerinput"):
+        terminalreporter.section("skipped where the service is configured (CI fails)")
+        for line in _skipped:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[Any]:
+    """Run a real Celery worker (solo pool, in a thread) on the configured broker."""
+
+    def close_connections(**kwargs: Any) -> None:
+        # The worker thread's connections must not outlive the test database.
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(
+            app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(close_connections)
+
+
+@pytest.fixture
+def wait_for() -> Callable[..., Any]:
+    """Poll a condition until it returns something truthy, or fail at the deadline."""
+
+    def poll(condition: Callable[[], Any], *, timeout: float = 20.0, what: str = "") -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if result := condition():
+                return result
+            time.sleep(0.1)
+        pytest.fail(f"timed out after {timeout:g} s waiting for {what or condition}")
+
+    return poll
