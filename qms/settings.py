@@ -306,6 +306,8 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's default "django" logger, which would print each line twice.
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": LOG_LEVEL},
         # It logs every request that arrives without an X-Request-ID at INFO.
