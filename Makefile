@@ -30,8 +30,10 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 
 run: check-system $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
 	@echo
 	@echo "  Open http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, the worker and beat)"
+	@SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py demo_logins
 	@echo
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
@@ -46,6 +48,10 @@ lint: $(DEV_STAMP)
 	$(VENV)/bin/mypy .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -c pyproject.toml -q -r core customers feedback surveys improvements qms bench scripts manage.py
+	@# Test code holds fake passwords and runs our own interpreter in subprocesses.
+	$(VENV)/bin/bandit -c pyproject.toml -q -r tests -s B105,B106,B404,B603
+	scripts/audit
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .

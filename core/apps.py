@@ -1,5 +1,19 @@
-from django.apps import AppConfig
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def sync_roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
+    # post_migrate is sent once per app; permissions exist for all of them only after
+    # the last one, so the roles are synced then.
+    last = [config for config in apps.get_app_configs() if config.models_module][-1]
+    if sender.label == last.label:
+        from core.services import roles_sync  # noqa: PLC0415 - models are ready only now
+
+        roles_sync()
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +21,12 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="core.sync_roles")
+
+
+class SuperuserAdminConfig(AdminConfig):
+    """The Django admin, open to superusers only."""
+
+    default_site = "core.admin_site.SuperuserAdminSite"

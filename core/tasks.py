@@ -16,3 +16,9 @@ def heartbeat(name: str = "worker") -> None:
 def clear_expired_sessions() -> None:
     """Remove expired sessions from the session table."""
     call_command("clearsessions")
+
+
+@shared_task
+def purge_login_records() -> None:
+    """Delete login records past their retention period."""
+    services.login_records_purge()

@@ -6,10 +6,12 @@ the console, a local-memory cache and ``DEBUG`` on. Production sets ``DEBUG=Fals
 and the variables listed in ``.env.example`` and the README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django_guid.integrations import CeleryIntegration as GuidCeleryIntegration
 from kombu import Queue
@@ -36,7 +38,8 @@ if not SECRET_KEY:
             "SECRET_KEY is required when DEBUG is off: set it to a random string of "
             "50 characters or more."
         )
-    SECRET_KEY = "insecure-embedded-default-key-for-local-use-only-never-in-production"  # noqa: S105
+    # Only while DEBUG is on: production refuses to start without its own key.
+    SECRET_KEY = "insecure-embedded-default-key-for-local-use-only-never-in-production"  # noqa: S105  # nosec B105
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_IS_HTTPS = SITE_URL.startswith("https://")
@@ -50,7 +53,7 @@ if DEBUG:
     ALLOWED_HOSTS += ["testserver", "localhost"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_guid",
+    "axes",
     "bootstrap",
     "core.apps.CoreConfig",
     "customers.apps.CustomersConfig",
@@ -80,9 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a login unless its view is marked login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qms.urls"
@@ -226,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60.0,
     },
+    "purge-login-records": {
+        "task": "core.tasks.purge_login_records",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # Email -------------------------------------------------------------------------
@@ -234,7 +247,23 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="QMS <qms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Passwords and sessions ----------------------------------------------------------
+# Accounts, passwords and sessions --------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username and address never reach the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -245,6 +274,66 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): a username and an address together are locked out
+# after AXES_FAILURE_LIMIT failures for a 15-minute cool-off, never for good.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "core.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# The number of proxies in front of the app that append to X-Forwarded-For; 0 trusts
+# no header. Login throttling and the public forms' rate limits both read it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Login records (successful logins, failures) are kept this long, then purged.
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)
+
+# Security headers --------------------------------------------------------------------
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if SITE_IS_HTTPS:
+    # On exactly when the site is served over HTTPS.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # __Host- cookies are sent only over HTTPS, for this host and path "/".
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = True
+    # The load balancer probes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# "HTTP_X_FORWARDED_PROTO,https" when a proxy in front terminates TLS.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER takes a header and a value, such as "
+            "HTTP_X_FORWARDED_PROTO,https."
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
 
 # Internationalisation ------------------------------------------------------------
 
@@ -312,6 +401,8 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
         # It logs every request that arrives without an X-Request-ID at INFO.
         "django_guid": {"level": "WARNING"},
+        # It announces its configuration at INFO on every start.
+        "axes.apps": {"level": "WARNING"},
     },
 }
 

@@ -19,7 +19,9 @@ from celery.signals import task_postrun
 from django.conf import settings
 from django.db import connections
 
+from core.roles import Role
 from qms.celery import app
+from tests.factories import UserFactory
 
 SERVICE_MARKERS = ("postgres", "redis", "browser", "pdf")
 CHROMIUM = "/usr/bin/chromium"
@@ -54,6 +56,8 @@ def service_configured(name: str) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     # Tests serve static files from the source folders, without a collectstatic
     # manifest.
+    # Argon2 is slow on purpose; tests hash test passwords quickly instead.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -118,3 +122,14 @@ def wait_for() -> Callable[..., Any]:
         pytest.fail(f"timed out after {timeout:g} s waiting for {what or condition}")
 
     return poll
+
+
+@pytest.fixture
+def role_user(db: None) -> Callable[[Role], Any]:
+    """Return a function that makes a user holding the given role."""
+    return lambda role: UserFactory(role=role)
+
+
+@pytest.fixture
+def quality_manager(role_user: Callable[[Role], Any]) -> Any:
+    return role_user(Role.QUALITY_MANAGER)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+class SuperuserAdminSite(admin.AdminSite):
+    """The Django admin for superusers only: roles work in the product's own pages."""
+
+    site_header = _("Customer focus QMS administration")
+    site_title = _("QMS administration")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)

@@ -1,0 +1,37 @@
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.services import roles_sync
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data of every app that has a demo module, bottom app first. "
+        "Idempotent: a second run adds nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Load even though DEBUG is off.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off, so this looks like production: demo data and demo logins "
+                "are not loaded. Pass --force if you mean it."
+            )
+        roles_sync()
+        total = 0
+        for config in apps.get_app_configs():
+            module_name = f"{config.name}.demo"
+            if find_spec(config.name) is None or find_spec(module_name) is None:
+                continue
+            created = import_module(module_name).load()
+            total += len(created)
+            for line in created:
+                self.stdout.write(f"  created {line}")
+        self.stdout.write(f"Demo data loaded ({total} new records).")

@@ -1,0 +1,91 @@
+"""The role map: which role holds which model permission.
+
+Every permission of every installed model, third-party ones included, is listed
+here; those granted to nobody say so with ``NOBODY``. ``sync_roles`` (run after
+every migrate) makes each role's group hold exactly these permissions, and a test
+fails when a model's permissions are missing. Auditors hold ``view_*`` only.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The product's roles; each is a group of the same name."""
+
+    TOP_MANAGEMENT = "Top management", _("Top management")
+    QUALITY_MANAGER = "Quality manager", _("Quality manager")
+    STAFF = "Staff", _("Staff")
+    AUDITOR = "Auditor", _("Auditor")
+
+
+TM = Role.TOP_MANAGEMENT
+QM = Role.QUALITY_MANAGER
+ST = Role.STAFF
+AU = Role.AUDITOR
+NOBODY: frozenset[Role] = frozenset()
+EVERYONE: frozenset[Role] = frozenset(Role)
+
+Grants = dict[str, frozenset[Role]]
+DEFAULT_ACTIONS = ("add", "change", "delete", "view")
+
+
+def grants(
+    *,
+    view: set[Role] | frozenset[Role] = NOBODY,
+    add: set[Role] | frozenset[Role] = NOBODY,
+    change: set[Role] | frozenset[Role] = NOBODY,
+    delete: set[Role] | frozenset[Role] = NOBODY,
+    **custom: set[Role] | frozenset[Role],
+) -> Grants:
+    """Return one model's grants: the default actions plus custom codenames."""
+    actions = {"view": view, "add": add, "change": change, "delete": delete, **custom}
+    return {action: frozenset(roles) for action, roles in actions.items()}
+
+
+# "app_label.model" -> action ("view", "add", "change", "delete" or a custom
+# permission's codename) -> the roles that hold it.
+ROLE_MAP: dict[str, Grants] = {
+    # Django's own tables: superusers manage them in the admin, no role needs them.
+    "admin.logentry": grants(),
+    "auth.group": grants(),
+    "auth.permission": grants(),
+    "contenttypes.contenttype": grants(),
+    "sessions.session": grants(),
+    # Login throttling records (django-axes): read in the admin by superusers.
+    "axes.accessattempt": grants(),
+    "axes.accessattemptexpiration": grants(),
+    "axes.accessfailurelog": grants(),
+    "axes.accesslog": grants(),
+    # Users are managed by superusers in the admin; the roles that read records see
+    # who made them.
+    "core.user": grants(view={TM, QM, AU}),
+    "core.heartbeat": grants(),
+}
+
+
+def codename(model_key: str, action: str) -> tuple[str, str]:
+    """Return the (app_label, codename) of one action on one model."""
+    app_label, model_name = model_key.split(".")
+    if action in DEFAULT_ACTIONS:
+        return app_label, f"{action}_{model_name}"
+    return app_label, action
+
+
+def permissions_of(role: Role) -> set[tuple[str, str]]:
+    """Return the (app_label, codename) pairs the role holds."""
+    return {
+        codename(model_key, action)
+        for model_key, model_grants in ROLE_MAP.items()
+        for action, roles in model_grants.items()
+        if role in roles
+    }
+
+
+def mapped_permissions() -> set[tuple[str, str]]:
+    """Return every (app_label, codename) pair the map mentions."""
+    return {
+        codename(model_key, action)
+        for model_key, model_grants in ROLE_MAP.items()
+        for action in model_grants
+    }
