@@ -38,6 +38,14 @@ LOGIN_ONLY_URL_NAMES = frozenset(
 )
 
 
+# Pages whose permission depends on what they show; each has its own tests.
+RECORD_PERMISSION_URL_NAMES = frozenset(
+    {
+        "private_file",  # the view permission of the file's record
+    }
+)
+
+
 def permission_required(*perms: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Require all the given permissions; 403 for a signed-in person without them."""
 

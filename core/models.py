@@ -1,9 +1,13 @@
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.history import record_history
 
 
 class UserManager(BaseUserManager["User"]):
@@ -59,6 +63,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+    # The password hash and login times stay out of the history.
+    history = record_history(excluded_fields=["password", "last_login"])
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
@@ -98,3 +104,64 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboundEmail(models.Model):
+    """One email the system sends: a queue row and the communication record at once.
+
+    Append-only in spirit: the state moves forward and each attempt is counted on the
+    row, with who caused it and when; it has no history of its own.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        BOUNCED = "bounced", _("Bounced")
+
+    recipient = models.EmailField(_("recipient"))
+    purpose = models.CharField(_("purpose"), max_length=60)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text body"))
+    body_html = models.TextField(_("HTML body"), blank=True)
+    # Strings (secret links) replaced in the bodies once the email is sent or given up.
+    secrets = models.JSONField(default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("message id"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("queued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_actor = models.CharField(_("queued by system"), max_length=150, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound email")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="core_email_due"),
+            models.Index(fields=["content_type", "object_id"], name="core_email_related"),
+            models.Index(fields=["recipient"], name="core_email_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to {self.recipient} ({self.get_state_display()})"

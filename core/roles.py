@@ -19,6 +19,24 @@ class Role(models.TextChoices):
     AUDITOR = "Auditor", _("Auditor")
 
 
+ROLE_DESCRIPTIONS = {
+    Role.TOP_MANAGEMENT: _(
+        "You set the quality policy and objectives and hold management reviews on the "
+        "live figures; you can read every customer-focus record."
+    ),
+    Role.QUALITY_MANAGER: _(
+        "You run the customer-focus processes: customers and their requirements, "
+        "surveys, complaints, and the actions that follow until they are shown to work."
+    ),
+    Role.STAFF: _(
+        "You handle the complaints, follow-ups and tasks assigned to you, and read the "
+        "customer records you need for them."
+    ),
+    Role.AUDITOR: _(
+        "You have read-only access: every record and its history, without changing anything."
+    ),
+}
+
 TM = Role.TOP_MANAGEMENT
 QM = Role.QUALITY_MANAGER
 ST = Role.STAFF
@@ -43,6 +61,18 @@ def grants(
     return {action: frozenset(roles) for action, roles in actions.items()}
 
 
+def tracked(model_key: str, model_grants: Grants) -> dict[str, Grants]:
+    """Return the grants of a model with history and of its history model.
+
+    Whoever reads a record reads its history; nobody writes history by hand.
+    """
+    app_label, model_name = model_key.split(".")
+    return {
+        model_key: model_grants,
+        f"{app_label}.historical{model_name}": grants(view=model_grants["view"]),
+    }
+
+
 # "app_label.model" -> action ("view", "add", "change", "delete" or a custom
 # permission's codename) -> the roles that hold it.
 ROLE_MAP: dict[str, Grants] = {
@@ -59,8 +89,10 @@ ROLE_MAP: dict[str, Grants] = {
     "axes.accesslog": grants(),
     # Users are managed by superusers in the admin; the roles that read records see
     # who made them.
-    "core.user": grants(view={TM, QM, AU}),
+    **tracked("core.user", grants(view={TM, QM, AU})),
     "core.heartbeat": grants(),
+    # The communication record of every email sent; the feedback app's log reads it.
+    "core.outboundemail": grants(view={TM, QM, AU}),
 }
 
 

@@ -5,11 +5,13 @@ from datetime import timedelta
 from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import Heartbeat, User
+from core.records import VoidableModel
 from core.roles import DEFAULT_ACTIONS, ROLE_MAP, Role, mapped_permissions, permissions_of
 
 logger = logging.getLogger(__name__)
@@ -88,3 +90,22 @@ def login_records_purge() -> int:
     logins, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
     return logins + failures
+
+
+@transaction.atomic
+def record_void(*, record: VoidableModel, by: User, reason: str) -> VoidableModel:
+    """Void a record with a reason: it stays, marked void, and refuses further edits."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is voided.")})
+    locked = type(record)._base_manager.select_for_update().get(pk=record.pk)
+    if locked.is_voided:
+        raise ValidationError(_("This record is already voided."))
+    record.voided_at = timezone.now()
+    record.voided_by = by
+    record.void_reason = reason
+    record._change_reason = _("Voided: %(reason)s") % {"reason": reason}  # type: ignore[attr-defined]
+    record._voiding = True  # type: ignore[attr-defined]
+    record._history_user = by  # type: ignore[attr-defined]
+    record.save()
+    return record

@@ -1,9 +1,9 @@
-"""Periodic housekeeping run by beat; each has a management command twin."""
+"""Core's Celery tasks: thin wrappers around services, safe to run twice."""
 
 from celery import shared_task
 from django.core.management import call_command
 
-from core import services
+from core import email, services
 
 
 @shared_task
@@ -22,3 +22,21 @@ def clear_expired_sessions() -> None:
 def purge_login_records() -> None:
     """Delete login records past their retention period."""
     services.login_records_purge()
+
+
+@shared_task
+def send_emails(email_ids: list[int]) -> dict[str, int]:
+    """Send the given emails; rows already claimed, sent or not due are skipped."""
+    return email.emails_send(email_ids=email_ids)
+
+
+@shared_task
+def retry_due_emails() -> int:
+    """Re-enqueue emails whose next attempt is due, and reclaim stale claims."""
+    return email.emails_retry_due()
+
+
+@shared_task
+def purge_email_bodies() -> int:
+    """Blank email bodies past their retention period; the rows stay."""
+    return email.emails_purge_bodies()

@@ -7,6 +7,11 @@ from core.auth import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path(
+        "files/<str:app_label>/<str:model_name>/<int:pk>/<str:field_name>/",
+        views.private_file,
+        name="private_file",
+    ),
+    path(
         "accounts/login/",
         auth_views.LoginView.as_view(form_class=LoginForm, redirect_authenticated_user=True),
         name="login",

@@ -1,16 +1,22 @@
+from pathlib import Path
 from typing import cast
 
-from django.conf import settings
+from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordResetForm
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.auth import PasswordResetForm
+from core.files import PrivateFileField
 from core.health import run_checks
 from core.models import Heartbeat, User
+from core.registries import home_panels_for
+from core.roles import ROLE_DESCRIPTIONS
 from core.services import user_roles
 
 
@@ -31,20 +37,48 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the signed-in person their roles and what the product holds for them."""
+    """Show the signed-in person their roles and the panels open to them."""
     # LoginRequiredMiddleware lets only signed-in people this far.
     user = cast(User, request.user)
-    return render(request, "core/home.html", {"roles": user_roles(user)})
+    panels = [
+        {
+            "key": panel.key,
+            "title": panel.title,
+            "html": render_to_string(panel.template, panel.context(request), request=request),
+        }
+        for panel in home_panels_for(user)
+    ]
+    roles = [(role, ROLE_DESCRIPTIONS[role]) for role in user_roles(user)]
+    return render(request, "core/home.html", {"roles": roles, "panels": panels})
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset view, its email rendered from our templates with SITE_URL links."""
+    """Django's reset view; its form sends through the email helper."""
 
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
-    subject_template_name = "registration/password_reset_subject.txt"
+    form_class = PasswordResetForm
 
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        # Links are built from SITE_URL, never from the request's Host header.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
+
+def private_file(
+    request: HttpRequest, app_label: str, model_name: str, pk: int, field_name: str
+) -> FileResponse:
+    """Send a private file as a download to a reader allowed to view its record."""
+    try:
+        model = apps.get_model(app_label, model_name)
+        field = model._meta.get_field(field_name)
+    except (LookupError, FieldDoesNotExist) as exc:
+        raise Http404 from exc
+    if not isinstance(field, PrivateFileField):
+        raise Http404
+    if not request.user.has_perm(f"{app_label}.view_{model_name}"):
+        raise PermissionDenied
+    record = get_object_or_404(model._base_manager, pk=pk)
+    stored = getattr(record, field_name)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=Path(stored.name).name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_guid",
     "axes",
+    "simple_history",
     "bootstrap",
     "core.apps.CoreConfig",
     "customers.apps.CustomersConfig",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records the signed-in user on every history row a request writes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -235,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60.0,
     },
+    "retry-due-emails": {"task": "core.tasks.retry_due_emails", "schedule": 60.0},
+    "purge-email-bodies": {
+        "task": "core.tasks.purge_email_bodies",
+        "schedule": 24 * 60 * 60.0,
+    },
     "purge-login-records": {
         "task": "core.tasks.purge_login_records",
         "schedule": 24 * 60 * 60.0,
@@ -246,6 +255,14 @@ CELERY_BEAT_SCHEDULE = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="QMS <qms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds to wait before each further attempt at a failed email; once they are used
+# up the email is marked failed with the reason.
+EMAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
+EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=730)
+# Keep survey links clickable in the stored email bodies (a newcomer follows them from
+# the communication log); production removes them once sent. Password reset links are
+# removed always.
+COMMUNICATION_LOG_KEEP_LINKS = env.bool("COMMUNICATION_LOG_KEEP_LINKS", default=DEBUG)
 
 # Accounts, passwords and sessions --------------------------------------------------
 
@@ -362,6 +379,10 @@ STORAGES = {
         )
     },
 }
+
+# History: never revert a record from its history in the admin (7.5).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Forms -------------------------------------------------------------------------
 

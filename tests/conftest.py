@@ -19,6 +19,8 @@ from celery.signals import task_postrun
 from django.conf import settings
 from django.db import connections
 
+from core.email import emails_send
+from core.models import OutboundEmail
 from core.roles import Role
 from qms.celery import app
 from tests.factories import UserFactory
@@ -51,17 +53,6 @@ def service_configured(name: str) -> bool:
     if name in ("postgres", "redis"):
         return service_missing(name) is None
     return IN_CI or service_missing(name) is None
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Tests serve static files from the source folders, without a collectstatic
-    # manifest.
-    # Argon2 is slow on purpose; tests hash test passwords quickly instead.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -133,3 +124,14 @@ def role_user(db: None) -> Callable[[Role], Any]:
 @pytest.fixture
 def quality_manager(role_user: Callable[[Role], Any]) -> Any:
     return role_user(Role.QUALITY_MANAGER)
+
+
+@pytest.fixture
+def send_queued_emails(db: None) -> Callable[[], dict[str, int]]:
+    """Send every queued email now, as the worker would (for tests without a worker)."""
+
+    def send() -> dict[str, int]:
+        ids = OutboundEmail.objects.filter(state="queued").values_list("pk", flat=True)
+        return emails_send(email_ids=list(ids))
+
+    return send

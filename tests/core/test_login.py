@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboundEmail
 from core.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -118,14 +119,21 @@ def test_failures_count_behind_trusted_proxies_by_the_forwarded_address(client, 
     assert attempt.ip_address == "203.0.113.9"
 
 
-def test_password_reset_sends_an_email_whose_link_sets_a_new_password(client, settings):
+def test_password_reset_sends_an_email_whose_link_sets_a_new_password(
+    client, settings, send_queued_emails
+):
     settings.SITE_URL = "https://qms.example.com"
-    UserFactory(email="ann@example.com")
+    user = UserFactory(email="ann@example.com")
 
     response = client.post(reverse("password_reset"), {"email": "ANN@example.com"})
+    send_queued_emails()
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    logged = OutboundEmail.objects.get()
+    assert (logged.purpose, logged.related, logged.state) == ("password_reset", user, "sent")
+    assert "/accounts/password/reset/" not in logged.body_text + logged.body_html
+    assert "[link removed from the log]" in logged.body_text
     message = mail.outbox[0]
     assert message.to == ["ann@example.com"]
     body = message.body
@@ -142,12 +150,16 @@ def test_password_reset_sends_an_email_whose_link_sets_a_new_password(client, se
     assert log_in(client, "ann@example.com", "a-brand-new-secret").status_code == 302
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    client, send_queued_emails
+):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    send_queued_emails()
 
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+    assert not OutboundEmail.objects.exists()
 
 
 def test_password_change_needs_the_old_password(client):

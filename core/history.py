@@ -1,0 +1,131 @@
+"""History (7.5): who changed what and when, on every record people edit.
+
+Each tracked model declares ``history = record_history()``. Changes made in a request
+name the signed-in user (simple-history's middleware); changes made by a Celery
+task or a management command name that task or command as the system actor. History
+rows are append-only: saving an existing one or deleting one raises.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history import utils as history_utils
+from simple_history.models import HistoricalRecords
+
+_actor: ContextVar[str] = ContextVar("history_actor", default="")
+
+
+class HistoryImmutableError(Exception):
+    """Raised on an attempt to change or delete a history row."""
+
+
+@contextmanager
+def system_actor(name: str) -> Iterator[None]:
+    """Name the task or command behind the changes made inside the block."""
+    token = _actor.set(name)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> str:
+    return _actor.get()
+
+
+class HistoryBase(models.Model):
+    """The base of every historical model."""
+
+    history_actor = models.CharField(
+        _("system actor"),
+        max_length=150,
+        blank=True,
+        help_text=_("The task or command that made the change when no person did."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise HistoryImmutableError("History rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise HistoryImmutableError("History rows are never deleted.")
+
+    @property
+    def actor_label(self) -> str:
+        """Return who made the change: a person, a system actor, or "unknown"."""
+        user = getattr(self, "history_user", None)
+        if user is not None:
+            return str(user)
+        return self.history_actor or str(_("unknown"))
+
+
+def record_history(**options: Any) -> HistoricalRecords:
+    """Return the history descriptor every tracked model uses."""
+    options.setdefault("bases", [HistoryBase])
+    options.setdefault("cascade_delete_history", False)
+    return HistoricalRecords(**options)
+
+
+def stamp_actor(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    """Copy the current system actor onto a history row about to be written."""
+    if hasattr(history_instance, "history_actor") and not history_instance.history_actor:
+        history_instance.history_actor = current_actor()
+
+
+def task_started(sender: Any = None, task: Any = None, **kwargs: Any) -> None:
+    _actor.set(f"task {task.name}" if task is not None else "task")
+
+
+def task_finished(**kwargs: Any) -> None:
+    _actor.set("")
+
+
+def bulk_create_with_history(
+    objs: list[Any],
+    model: type[models.Model],
+    *,
+    by: Any = None,
+    reason: str = "",
+    batch_size: int = 500,
+) -> list[Any]:
+    """Insert many rows and their history in one go, naming the user or system actor.
+
+    Imports and other bulk writes use this: ``bulk_create`` alone writes no history.
+    """
+    return history_utils.bulk_create_with_history(
+        objs,
+        model,
+        batch_size=batch_size,
+        default_user=by,
+        default_change_reason=reason or None,
+        custom_historical_attrs={"history_actor": "" if by else current_actor()},
+    )
+
+
+def bulk_update_with_history(
+    objs: list[Any],
+    model: type[models.Model],
+    fields: list[str],
+    *,
+    by: Any = None,
+    reason: str = "",
+    batch_size: int = 500,
+) -> int:
+    """Update many rows and write a history row for each, naming who did it."""
+    return history_utils.bulk_update_with_history(
+        objs,
+        model,
+        fields,
+        batch_size=batch_size,
+        default_user=by,
+        default_change_reason=reason or None,
+        custom_historical_attrs={"history_actor": "" if by else current_actor()},
+    )

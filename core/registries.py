@@ -1,0 +1,142 @@
+"""Extension points that keep the app graph one-way.
+
+A lower app's page shows a higher app's content through these registries; the higher
+app fills them in its ``AppConfig.ready()``, so no lower app imports a higher one.
+
+- ``navigation``: the main menu, each entry behind a permission.
+- ``home_panels``: what the home page shows each role.
+- ``customer_timeline``: sources of dated entries on a customer's page.
+- ``record_actions``: buttons offered on a record's page ("raise an action").
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from django.db import models
+from django.urls import reverse
+
+T = TypeVar("T", bound="Entry")
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+
+
+class Registry(Generic[T]):
+    """Entries by key, in the order they were registered; a key is registered once."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._entries: dict[str, T] = {}
+
+    def register(self, entry: T) -> T:
+        if entry.key in self._entries:
+            raise ValueError(f"{entry.key!r} is already in the {self.name} registry")
+        self._entries[entry.key] = entry
+        return entry
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(sorted(self._entries.values(), key=lambda e: getattr(e, "order", 0)))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _allowed(user: Any, permission: str | None) -> bool:
+    return permission is None or user.has_perm(permission)
+
+
+@dataclass(frozen=True)
+class NavItem(Entry):
+    label: str
+    url_name: str
+    permission: str | None = None
+    order: int = 100
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class HomePanel(Entry):
+    """A card on the home page: its template gets the request's context."""
+
+    title: str
+    template: str
+    permission: str | None = None
+    order: int = 100
+    context: Callable[[Any], dict[str, Any]] = field(default=lambda request: {})
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    kind: str
+    title: str
+    url: str = ""
+    summary: str = ""
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineSource(Entry):
+    """Dated entries about one customer, read by a higher app's own selector."""
+
+    label: str
+    entries: Callable[[models.Model], Iterable[TimelineEntry]]
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordAction(Entry):
+    """A button on the page of a record of ``model`` ("app_label.model")."""
+
+    label: str
+    model: str
+    url: Callable[[models.Model], str]
+    permission: str | None = None
+    applies: Callable[[models.Model], bool] = field(default=lambda record: True)
+    order: int = 100
+
+
+navigation: Registry[NavItem] = Registry("navigation")
+home_panels: Registry[HomePanel] = Registry("home panels")
+customer_timeline: Registry[TimelineSource] = Registry("customer timeline")
+record_actions: Registry[RecordAction] = Registry("record actions")
+
+
+def nav_items_for(user: Any) -> list[NavItem]:
+    return [item for item in navigation if _allowed(user, item.permission)]
+
+
+def home_panels_for(user: Any) -> list[HomePanel]:
+    return [panel for panel in home_panels if _allowed(user, panel.permission)]
+
+
+def timeline_for(customer: models.Model, user: Any, limit: int = 100) -> list[TimelineEntry]:
+    """Return the customer's entries from every source the user may read, newest first."""
+    entries: list[TimelineEntry] = []
+    for source in customer_timeline:
+        if _allowed(user, source.permission):
+            entries.extend(source.entries(customer))
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)[:limit]
+
+
+def actions_for(record: models.Model, user: Any) -> list[tuple[str, str]]:
+    """Return (label, url) of each action offered to the user on the record."""
+    label = record._meta.label_lower
+    if getattr(record, "is_voided", False):
+        return []
+    return [
+        (action.label, action.url(record))
+        for action in record_actions
+        if action.model == label and _allowed(user, action.permission) and action.applies(record)
+    ]

@@ -1,0 +1,80 @@
+"""Template tags every app's pages use: history, record actions, breadcrumbs."""
+
+from typing import Any
+
+from django import template
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+
+from core.registries import actions_for
+
+register = template.Library()
+
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _display(record: Any, field: models.Field, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        related = getattr(record, field.name, None)
+        return str(related) if related is not None else str(value)
+    return str(value)
+
+
+def history_entries(record: models.Model, limit: int = 200) -> list[dict[str, Any]]:
+    """Return the record's history, newest first, each with what it changed."""
+    rows = list(
+        record.history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
+    )  # type: ignore[attr-defined]
+    entries = []
+    for newer, older in zip(rows, [*rows[1:], None], strict=False):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                field = newer.instance_type._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _display(older, field, change.old),
+                        "new": _display(newer, field, change.new),
+                    }
+                )
+        entries.append(
+            {
+                "when": newer.history_date,
+                "kind": HISTORY_TYPES.get(newer.history_type, newer.history_type),
+                "actor": newer.actor_label,
+                "reason": newer.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries[:limit]
+
+
+@register.inclusion_tag("core/partials/history.html")
+def record_history(record: models.Model) -> dict[str, Any]:
+    """Show the record's history: who changed what, when, and why."""
+    return {"entries": history_entries(record), "record": record}
+
+
+@register.inclusion_tag("core/partials/record_actions.html", takes_context=True)
+def record_actions(context: dict[str, Any], record: models.Model) -> dict[str, Any]:
+    """Offer the actions higher apps registered for this kind of record."""
+    return {"actions": actions_for(record, context["request"].user)}
+
+
+@register.simple_tag
+def breadcrumb(label: Any, url_name: str = "", *args: Any) -> str:
+    """Render one breadcrumb: a link, or the current page when no URL is given."""
+    if url_name:
+        return format_html(
+            '<li class="breadcrumb-item"><a href="{}">{}</a></li>',
+            reverse(url_name, args=args),
+            label,
+        )
+    return format_html('<li class="breadcrumb-item active" aria-current="page">{}</li>', label)
