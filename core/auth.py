@@ -42,7 +42,7 @@ class LoginForm(AuthenticationForm):
 class PasswordResetForm(DjangoPasswordResetForm):
     """Django's reset form, its email sent and logged through the email helper."""
 
-    def send_mail(
+    def send_mail(  # noqa: PLR0917 - Django's signature
         self,
         subject_template_name: str,
         email_template_name: str,

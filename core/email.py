@@ -22,7 +22,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from core.history import current_actor
@@ -38,11 +39,17 @@ CHUNK_SIZE = 200
 State = OutboundEmail.State
 
 
+def _render_plain(name: str, context: dict[str, Any]) -> str:
+    # Subjects and text bodies are not HTML: nothing in them is escaped.
+    template: Any = get_template(name)
+    return str(template.template.render(Context(context, autoescape=False)))
+
+
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Return the subject, text body and HTML body of an email template."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}.subject.txt", context)
-    text = render_to_string(f"emails/{template}.txt", context)
+    subject = _render_plain(f"emails/{template}.subject.txt", context)
+    text = _render_plain(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     return " ".join(subject.split()), text.strip() + "\n", html
 

@@ -5,7 +5,7 @@
 (closed) refuses edits until a transition reopens it.
 """
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -52,16 +52,6 @@ class VoidableModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_voided = instance.__dict__.get("voided_at") is not None
-        return instance
-
-    @property
-    def is_voided(self) -> bool:
-        return self.voided_at is not None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_loaded_voided", False):
             raise RecordLockedError(_("This record is voided and can no longer be changed."))
@@ -72,6 +62,16 @@ class VoidableModel(models.Model):
         raise RecordDeletionRefusedError(
             _("Records are kept as evidence and cannot be deleted: void it with a reason.")
         )
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_voided = instance.__dict__.get("voided_at") is not None
+        return instance
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class WorkflowModel(models.Model):
@@ -87,6 +87,21 @@ class WorkflowModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = getattr(self, "_loaded_status", None)
+        if (
+            not self._state.adding
+            and stored in self.LOCKED_STATUSES
+            and not getattr(self, "_transition_pending", False)
+            and not getattr(self, "_voiding", False)
+        ):
+            raise RecordLockedError(
+                _("This record is closed and locked against edits; reopen it first.")
+            )
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+        self._transition_pending = False
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
@@ -106,7 +121,8 @@ class WorkflowModel(models.Model):
     def set_status(self, status: str, *, reason: str = "") -> None:
         """Move to ``status`` if the table allows it; the caller saves."""
         if status not in self.allowed_transitions():
-            labels = dict(type(self)._meta.get_field("status").flatchoices)
+            field = cast(models.Field, type(self)._meta.get_field("status"))
+            labels = dict(field.flatchoices)
             raise TransitionNotAllowedError(
                 _("A record that is %(current)s cannot be made %(target)s.")
                 % {
@@ -118,18 +134,3 @@ class WorkflowModel(models.Model):
         self._transition_pending = True
         if reason:
             self._change_reason = reason
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        stored = getattr(self, "_loaded_status", None)
-        if (
-            not self._state.adding
-            and stored in self.LOCKED_STATUSES
-            and not getattr(self, "_transition_pending", False)
-            and not getattr(self, "_voiding", False)
-        ):
-            raise RecordLockedError(
-                _("This record is closed and locked against edits; reopen it first.")
-            )
-        super().save(*args, **kwargs)
-        self._loaded_status = self.status
-        self._transition_pending = False

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 
 T = TypeVar("T", bound="Entry")
 
@@ -54,11 +55,11 @@ def _allowed(user: Any, permission: str | None) -> bool:
 
 @dataclass(frozen=True)
 class NavItem(Entry):
-    label: str
+    label: "str | Promise"
     url_name: str
     permission: str | None = None
     order: int = 100
-    description: str = ""
+    description: "str | Promise" = ""
 
     @property
     def url(self) -> str:
@@ -69,7 +70,7 @@ class NavItem(Entry):
 class HomePanel(Entry):
     """A card on the home page: its template gets the request's context."""
 
-    title: str
+    title: "str | Promise"
     template: str
     permission: str | None = None
     order: int = 100
@@ -90,8 +91,8 @@ class TimelineEntry:
 class TimelineSource(Entry):
     """Dated entries about one customer, read by a higher app's own selector."""
 
-    label: str
-    entries: Callable[[models.Model], Iterable[TimelineEntry]]
+    label: "str | Promise"
+    entries: Callable[[Any], Iterable[TimelineEntry]]
     permission: str | None = None
 
 
@@ -99,11 +100,11 @@ class TimelineSource(Entry):
 class RecordAction(Entry):
     """A button on the page of a record of ``model`` ("app_label.model")."""
 
-    label: str
+    label: "str | Promise"
     model: str
-    url: Callable[[models.Model], str]
+    url: Callable[[Any], str]
     permission: str | None = None
-    applies: Callable[[models.Model], bool] = field(default=lambda record: True)
+    applies: Callable[[Any], bool] = field(default=lambda record: True)
     order: int = 100
 
 
@@ -130,7 +131,7 @@ def timeline_for(customer: models.Model, user: Any, limit: int = 100) -> list[Ti
     return sorted(entries, key=lambda entry: entry.when, reverse=True)[:limit]
 
 
-def actions_for(record: models.Model, user: Any) -> list[tuple[str, str]]:
+def actions_for(record: models.Model, user: Any) -> list[tuple["str | Promise", str]]:
     """Return (label, url) of each action offered to the user on the record."""
     label = record._meta.label_lower
     if getattr(record, "is_voided", False):

@@ -167,6 +167,9 @@ def _with_redis_db(url: str, db: int) -> str:
 
 if TEST_WORKER and BROKER_IS_REDIS:
     CELERY_BROKER_URL = _with_redis_db(CELERY_BROKER_URL, 2 + 2 * TEST_WORKER_INDEX)
+# Celery prefers the CELERY_BROKER_URL environment variable to this setting; naming
+# the read and write URLs makes it use the URL worked out here.
+CELERY_BROKER_READ_URL = CELERY_BROKER_WRITE_URL = CELERY_BROKER_URL
 
 CACHE_URL = env("CACHE_URL", default="")
 if CACHE_URL:

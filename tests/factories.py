@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from core.models import User
+from tests.testapp.models import Widget, WidgetPart
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -19,3 +20,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted is not None:
             self.groups.add(Group.objects.get(name=extracted.value))
+
+
+class WidgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Widget
+
+    name = factory.Sequence(lambda n: f"Widget {n}")
+
+
+class WidgetPartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WidgetPart
+
+    widget = factory.SubFactory(WidgetFactory)
+    name = "Bolt"

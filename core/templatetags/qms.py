@@ -27,9 +27,10 @@ def _display(record: Any, field: models.Field, value: Any) -> str:
 
 def history_entries(record: models.Model, limit: int = 200) -> list[dict[str, Any]]:
     """Return the record's history, newest first, each with what it changed."""
+    history: Any = getattr(record, "history")  # noqa: B009 - simple-history adds it
     rows = list(
-        record.history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
-    )  # type: ignore[attr-defined]
+        history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
+    )
     entries = []
     for newer, older in zip(rows, [*rows[1:], None], strict=False):
         changes = []

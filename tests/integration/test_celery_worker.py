@@ -20,9 +20,11 @@ def test_real_worker_runs_a_task_that_writes_a_row(celery_worker, wait_for):
 
 @pytest.mark.redis
 def test_real_worker_on_redis_uses_this_test_workers_own_database(celery_worker, wait_for):
-    transport = celery_worker.app.connection_for_write().transport_cls
-    assert transport == "redis"
-    assert settings.CELERY_BROKER_URL.endswith(f"/{2 + 2 * settings.TEST_WORKER_INDEX}")
+    own_database = f"/{2 + 2 * settings.TEST_WORKER_INDEX}"
+    with celery_worker.app.connection_for_write() as connection:
+        assert connection.transport_cls == "redis"
+        assert connection.as_uri().endswith(own_database)
+    assert celery_worker.consumer.connection.as_uri().endswith(own_database)
 
     tasks.heartbeat.delay(name="on-redis")
 

@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.urls import reverse
+
+from core import registries
+from core.roles import AU, QM, ROLE_MAP, ST, TM, grants, tracked
 
 
 class TestappConfig(AppConfig):
@@ -8,10 +12,6 @@ class TestappConfig(AppConfig):
     label = "testapp"
 
     def ready(self) -> None:
-        from django.urls import reverse
-
-        from core import registries
-        from core.roles import AU, QM, ROLE_MAP, ST, TM, grants, tracked
 
         ROLE_MAP.update(
             {

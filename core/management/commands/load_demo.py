@@ -6,6 +6,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.history import system_actor
 from core.services import roles_sync
 
 
@@ -26,12 +27,13 @@ class Command(BaseCommand):
             )
         roles_sync()
         total = 0
-        for config in apps.get_app_configs():
-            module_name = f"{config.name}.demo"
-            if find_spec(config.name) is None or find_spec(module_name) is None:
-                continue
-            created = import_module(module_name).load()
-            total += len(created)
-            for line in created:
-                self.stdout.write(f"  created {line}")
+        with system_actor("command load_demo"):
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo"
+                if find_spec(config.name) is None or find_spec(module_name) is None:
+                    continue
+                created = import_module(module_name).load()
+                total += len(created)
+                for line in created:
+                    self.stdout.write(f"  created {line}")
         self.stdout.write(f"Demo data loaded ({total} new records).")
