@@ -8,6 +8,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint format check-system clean
 
@@ -28,6 +29,12 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $@ $(RUNTIME_STAMP)
 
+# axe-core, which the browser tests inject into each page they visit.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core: install Node.js and npm (Debian/Ubuntu: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: check-system $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -38,7 +45,7 @@ run: check-system $(RUNTIME_STAMP)
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 # Each run gets a fresh broker folder; each xdist worker its own test database.
-test: check-system $(DEV_STAMP)
+test: check-system $(DEV_STAMP) $(NODE_STAMP)
 	@broker=$$(mktemp -d) && trap 'rm -rf "$$broker"' EXIT && \
 	BROKER_DIR="$$broker" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
@@ -58,4 +65,4 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -425,8 +425,8 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
         # It logs every request that arrives without an X-Request-ID at INFO.
         "django_guid": {"level": "WARNING"},
-        # It announces its configuration at INFO on every start.
-        "axes.apps": {"level": "WARNING"},
+        # It logs its configuration and every login at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

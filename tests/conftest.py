@@ -42,6 +42,8 @@ def service_missing(name: str) -> str | None:
     if name == "browser":
         if find_spec("playwright") is None:
             return "playwright is not installed"
+        if not (Path(settings.BASE_DIR) / "node_modules/axe-core/axe.min.js").exists():
+            return "axe-core is not installed (npm ci)"
         return None if Path(CHROMIUM).exists() else f"{CHROMIUM} is missing"
     if name == "pdf":
         return None if shutil.which("pdftoppm") else "pdftoppm (poppler-utils) is missing"
