@@ -2,8 +2,8 @@
 // Policy, so page behaviour is attached here.
 document.addEventListener("htmx:configRequest", (event) => {
   // Send Django's CSRF token with every htmx request.
-  const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const token = document.querySelector("meta[name=csrf-token]");
   if (token) {
-    event.detail.headers["X-CSRFToken"] = token.value;
+    event.detail.headers["X-CSRFToken"] = token.content;
   }
 });
