@@ -2,9 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from tests import urls as project_urls
-
 from core.roles import Role
+from tests import urls as project_urls
 from tests.core.test_csp import assert_policy
 from tests.factories import UserFactory
 
