@@ -7,7 +7,6 @@ violations included.
 """
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,10 +18,6 @@ from django.conf import settings
 from core.roles import Role
 from tests.conftest import CHROMIUM
 from tests.factories import TEST_PASSWORD, UserFactory
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between browser steps are plain synchronous calls all the same.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
@@ -43,8 +38,18 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a test
+    # makes between browser steps are plain synchronous calls all the same. Set for
+    # browser tests only, so no other test (or its subprocesses) inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser(allow_orm_beside_playwright: None) -> Iterator[Any]:
+    # Per test, not per session: while Playwright runs, this thread has an event loop,
+    # and the tests that follow on this worker must not inherit it.
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only when marked
 
     with sync_playwright() as playwright:
