@@ -5,6 +5,7 @@ service is missing. Under ``CI=true`` a skip of such a test where its service is
 configured fails the run, so CI cannot go green by quietly testing less.
 """
 
+import gc
 import os
 import shutil
 import time
@@ -18,6 +19,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from core.email import emails_send
 from core.models import OutboundEmail
@@ -82,6 +84,27 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("skipped where the service is configured (CI fails)")
         for line in _skipped:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_orphaned_connections(django_db_setup: None) -> Iterator[None]:
+    """Close connections that threads left behind before the test database is dropped.
+
+    PostgreSQL refuses to drop a database while a session is still open on it.
+    """
+    yield
+    # Playwright's greenlets run with their own context, and Django keeps one
+    # connection per context: the ORM calls of browser tests leave connections that
+    # are not this context's. Close their raw connections.
+    gc.collect()
+    current = connections["default"]
+    for wrapper in gc.get_objects():
+        if (
+            isinstance(wrapper, BaseDatabaseWrapper)
+            and wrapper is not current
+            and wrapper.connection is not None
+        ):
+            wrapper.connection.close()
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 
@@ -20,7 +22,12 @@ def test_real_worker_runs_a_task_that_writes_a_row(celery_worker, wait_for):
 
 @pytest.mark.redis
 def test_real_worker_on_redis_uses_this_test_workers_own_database(celery_worker, wait_for):
-    own_database = f"/{2 + 2 * settings.TEST_WORKER_INDEX}"
+    # Under pytest-xdist each test worker has its own database; alone, the configured one.
+    own_database = (
+        f"/{2 + 2 * settings.TEST_WORKER_INDEX}"
+        if settings.TEST_WORKER
+        else f"/{os.environ['CELERY_BROKER_URL'].rsplit('/', 1)[-1] or '0'}"
+    )
     with celery_worker.app.connection_for_write() as connection:
         assert connection.transport_cls == "redis"
         assert connection.as_uri().endswith(own_database)
