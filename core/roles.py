@@ -44,6 +44,8 @@ AU = Role.AUDITOR
 NOBODY: frozenset[Role] = frozenset()
 EVERYONE: frozenset[Role] = frozenset(Role)
 
+READERS: frozenset[Role] = frozenset({TM, QM, ST, AU})
+
 Grants = dict[str, frozenset[Role]]
 DEFAULT_ACTIONS = ("add", "change", "delete", "view")
 
@@ -93,6 +95,21 @@ ROLE_MAP: dict[str, Grants] = {
     "core.heartbeat": grants(),
     # The communication record of every email sent; the feedback app's log reads it.
     "core.outboundemail": grants(view={TM, QM, AU}),
+    # Customers (5.1.2): quality managers edit; staff and top management read;
+    # auditors read. Nothing is deleted: records are voided.
+    **tracked(
+        "customers.customer",
+        grants(view=READERS, add={QM}, change={QM}, export_customer={QM}),
+    ),
+    "customers.historicalcustomer_segments": grants(view=READERS),
+    "customers.historicalcustomer_products": grants(view=READERS),
+    **tracked("customers.contact", grants(view=READERS, add={QM}, change={QM}, erase_contact={QM})),
+    **tracked("customers.segment", grants(view=READERS, add={QM}, change={QM})),
+    **tracked("customers.productservice", grants(view=READERS, add={QM}, change={QM})),
+    "customers.importjob": grants(view={QM, AU}, add={QM}),
+    "customers.erasure": grants(view={TM, QM, AU}),
+    # Hashes only; read by the import and the survey dispatch, never by a person.
+    "customers.suppressedemail": grants(),
 }
 
 

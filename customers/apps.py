@@ -7,3 +7,31 @@ class CustomersConfig(AppConfig):
 
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from core.registries import HomePanel, NavItem, home_panels, navigation  # noqa: PLC0415
+        from customers.home import register_summary  # noqa: PLC0415
+
+        navigation.register(
+            NavItem(
+                key="customers.register",
+                label=_("Customers"),
+                url_name="customers:customer_list",
+                permission="customers.view_customer",
+                order=10,
+                description=_(
+                    "The customer register: organisations and people, their contacts, segments "
+                    "and what they use."
+                ),
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                key="customers.summary",
+                title=_("Customers"),
+                template="customers/panels/summary.html",
+                permission="customers.view_customer",
+                order=20,
+                context=register_summary,
+            )
+        )

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "bootstrap",
+    "django_countries",
+    "django_filters",
     "core.apps.CoreConfig",
     "customers.apps.CustomersConfig",
     "feedback.apps.FeedbackConfig",
@@ -243,6 +245,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
     "retry-due-emails": {"task": "core.tasks.retry_due_emails", "schedule": 60.0},
+    "reclaim-stale-imports": {"task": "customers.tasks.reclaim_stale_imports", "schedule": 60.0},
     "purge-email-bodies": {
         "task": "core.tasks.purge_email_bodies",
         "schedule": 24 * 60 * 60.0,

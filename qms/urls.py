@@ -6,5 +6,6 @@ from core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("core.urls")),
+    path("customers/", include("customers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -71,11 +71,14 @@ def record_actions(context: dict[str, Any], record: models.Model) -> dict[str, A
 
 @register.simple_tag
 def breadcrumb(label: Any, url_name: str = "", *args: Any) -> str:
-    """Render one breadcrumb: a link, or the current page when no URL is given."""
+    """Render one breadcrumb: a link (a URL name or a path), or the current page."""
     if url_name:
-        return format_html(
-            '<li class="breadcrumb-item"><a href="{}">{}</a></li>',
-            reverse(url_name, args=args),
-            label,
-        )
+        url = url_name if url_name.startswith("/") else reverse(url_name, args=args)
+        return format_html('<li class="breadcrumb-item"><a href="{}">{}</a></li>', url, label)
     return format_html('<li class="breadcrumb-item active" aria-current="page">{}</li>', label)
+
+
+@register.simple_tag
+def page_url(query: str, number: int) -> str:
+    """Return the query string of a list page with its filters and this page number."""
+    return f"?{query}&page={number}" if query else f"?page={number}"

@@ -1,0 +1,104 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.models import User
+from customers.models import Contact, Customer, Segment
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    segment = django_filters.ModelChoiceFilter(
+        label=_("Segment"), field_name="segments", queryset=Segment.objects.active()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices)
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Account owner"),
+        field_name="account_owner",
+        queryset=User.objects.filter(owned_customers__isnull=False).distinct(),
+    )
+    voided = django_filters.BooleanFilter(
+        label=_("Show voided"), method="show_voided", widget=django_filters.widgets.BooleanWidget
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"),
+            ("status", "status"),
+            ("account_owner__full_name", "owner"),
+            ("updated_at", "updated"),
+            ("contact_count", "contacts"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "status": _("Status"),
+            "account_owner__full_name": _("Owner"),
+            "updated_at": _("Last change"),
+            "contact_count": _("Contacts"),
+        },
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["q", "segment", "status", "owner"]
+
+    def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(contacts__email__icontains=value.lower())
+        ).distinct()
+
+    def show_voided(
+        self, queryset: QuerySet[Customer], name: str, value: bool
+    ) -> QuerySet[Customer]:
+        # Applied in qs, so that voided customers stay hidden when the box is unset.
+        return queryset
+
+    @property
+    def qs(self) -> QuerySet[Customer]:
+        queryset = super().qs
+        if not self.form.cleaned_data.get("voided"):
+            queryset = queryset.filter(voided_at__isnull=True)
+        return queryset
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=Contact.Language.choices)
+    consent = django_filters.BooleanFilter(
+        label=_("Consents to surveys"), widget=django_filters.widgets.BooleanWidget
+    )
+    opted_out = django_filters.BooleanFilter(
+        label=_("Opted out"), widget=django_filters.widgets.BooleanWidget
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"),
+            ("email", "email"),
+            ("customer__name", "customer"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "email": _("Email"),
+            "customer__name": _("Customer"),
+            "updated_at": _("Last change"),
+        },
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["q", "language", "consent", "opted_out"]
+
+    def search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(email__icontains=value.lower())
+            | Q(customer__name__icontains=value)
+        )

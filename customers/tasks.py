@@ -1,0 +1,23 @@
+"""The customers app's Celery tasks: thin, idempotent, claiming their job rows."""
+
+from celery import shared_task
+
+from customers import import_jobs
+
+
+@shared_task
+def check_import(job_id: int) -> None:
+    """Check (dry-run) a large uploaded CSV file."""
+    import_jobs.import_check(job_id=job_id)
+
+
+@shared_task
+def run_import(job_id: int) -> None:
+    """Import a confirmed large CSV file in one transaction."""
+    import_jobs.import_run(job_id=job_id)
+
+
+@shared_task
+def reclaim_stale_imports() -> int:
+    """Give back import jobs whose worker died."""
+    return import_jobs.imports_reclaim_stale()
