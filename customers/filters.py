@@ -1,27 +1,43 @@
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
 from customers.models import Contact, Customer, Segment
 
+ANY = _("Any")
+
+
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", ANY), ("true", _("Yes")), ("false", _("No"))]
+
 
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     segment = django_filters.ModelChoiceFilter(
-        label=_("Segment"), field_name="segments", queryset=Segment.objects.active()
+        label=_("Segment"),
+        field_name="segments",
+        queryset=Segment.objects.active(),
+        empty_label=ANY,
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Customer.Status.choices, empty_label=ANY
+    )
     owner = django_filters.ModelChoiceFilter(
         label=_("Account owner"),
         field_name="account_owner",
         queryset=User.objects.filter(owned_customers__isnull=False).distinct(),
+        empty_label=ANY,
     )
     voided = django_filters.BooleanFilter(
-        label=_("Show voided"), method="show_voided", widget=django_filters.widgets.BooleanWidget
+        label=_("Include voided"), method="show_voided", widget=forms.CheckboxInput
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Name"),
         fields=(
             ("name", "name"),
             ("status", "status"),
@@ -66,15 +82,14 @@ class CustomerFilter(django_filters.FilterSet):
 
 class ContactFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    language = django_filters.ChoiceFilter(label=_("Language"), choices=Contact.Language.choices)
-    consent = django_filters.BooleanFilter(
-        label=_("Consents to surveys"), widget=django_filters.widgets.BooleanWidget
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=Contact.Language.choices, empty_label=ANY
     )
-    opted_out = django_filters.BooleanFilter(
-        label=_("Opted out"), widget=django_filters.widgets.BooleanWidget
-    )
+    consent = django_filters.BooleanFilter(label=_("Consents to surveys"), widget=YesNoWidget)
+    opted_out = django_filters.BooleanFilter(label=_("Opted out"), widget=YesNoWidget)
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Name"),
         fields=(
             ("name", "name"),
             ("email", "email"),

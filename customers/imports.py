@@ -199,7 +199,26 @@ def _labels(choices: Any) -> str:
     return ", ".join(str(value) for value, _label in choices.choices)
 
 
+def _present(
+    values: dict[str, Any], row: dict[str, str], fields: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Keep the values whose columns the file has: an update leaves the others alone."""
+    kept = {field for column, names in fields.items() if column in row for field in names}
+    return {name: value for name, value in values.items() if name in kept}
+
+
 # Contacts -------------------------------------------------------------------------
+
+CONTACT_COLUMN_FIELDS = {
+    "name": ["name"],
+    "phone": ["phone"],
+    "role": ["role"],
+    "language": ["language"],
+    "consent": ["consent", "consent_on", "consent_source"],
+    "consent_on": ["consent_on"],
+    "consent_source": ["consent_source"],
+    "opted_out": ["opted_out"],
+}
 
 CONTACT_FIELDS = [
     "name",
@@ -264,7 +283,22 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
         if contact is None:
             plan.creates.append(Contact(customer_id=customer_id, email=email, **values))
             action = "create"
-        elif all(getattr(contact, name) == value for name, value in values.items()):
+            if len(plan.sample) < 20:
+                plan.sample.append(
+                    {
+                        "row": number,
+                        "action": action,
+                        "name": values["name"],
+                        "email": email,
+                        "customer": row["customer"],
+                    }
+                )
+            continue
+        values = _present(values, row, CONTACT_COLUMN_FIELDS)
+        if "consent_source" not in row and contact.consent_source and values.get("consent"):
+            # The file says nothing of the source: keep the one recorded.
+            values.pop("consent_source", None)
+        if all(getattr(contact, name) == value for name, value in values.items()):
             plan.unchanged += 1
             action = "unchanged"
         else:
@@ -362,6 +396,16 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
 
 # Customers ------------------------------------------------------------------------
 
+CUSTOMER_COLUMN_FIELDS = {
+    "kind": ["kind"],
+    "status": ["status", "lost_on", "lost_reason"],
+    "account_owner": ["account_owner_id"],
+    "tier": ["tier"],
+    "revenue_band": ["revenue_band"],
+    "lost_on": ["lost_on"],
+    "lost_reason": ["lost_reason"],
+    "notes": ["notes"],
+}
 CUSTOMER_FIELDS = [
     "kind",
     "status",
@@ -417,7 +461,11 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
             action = "create"
         else:
             planned = _plan_customer_update(
-                plan, number, customer, values, segment_ids if "segments" in row else None
+                plan,
+                number,
+                customer,
+                _present(values, row, CUSTOMER_COLUMN_FIELDS),
+                segment_ids if "segments" in row else None,
             )
             if planned is None:
                 continue
@@ -453,17 +501,15 @@ def _plan_customer_update(
     segment_ids: list[int] | None,
 ) -> str | None:
     """Plan the update of an existing customer; return the action, or None on an error."""
-    if (
-        values["status"] != customer.status
-        and values["status"] not in customer.allowed_transitions()
-    ):
+    status = values.get("status", customer.status)
+    if status != customer.status and status not in customer.allowed_transitions():
         plan.error(
             number,
             "status",
             _("The customer is %(current)s and cannot be made %(target)s.")
             % {
                 "current": customer.get_status_display().lower(),
-                "target": dict(Customer.Status.choices)[values["status"]].lower(),
+                "target": dict(Customer.Status.choices)[status].lower(),
             },
         )
         return None

@@ -100,7 +100,8 @@ def collect_orphaned_connections(django_db_setup: None) -> Iterator[None]:
     current = connections["default"]
     for wrapper in gc.get_objects():
         if (
-            isinstance(wrapper, BaseDatabaseWrapper)
+            # type(), not isinstance(): a lazy object would evaluate itself.
+            issubclass(type(wrapper), BaseDatabaseWrapper)
             and wrapper is not current
             and wrapper.connection is not None
         ):
