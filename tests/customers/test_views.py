@@ -1,0 +1,188 @@
+import pytest
+from django.urls import reverse
+
+from core.roles import Role
+from customers.models import Contact, Customer
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    SegmentFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, quality_manager):
+    client.force_login(quality_manager)
+    return client
+
+
+def make_customers(count, segment, owner):
+    for _ in range(count):
+        customer = CustomerFactory(account_owner=owner)
+        customer.segments.add(segment)
+        ContactFactory(customer=customer)
+
+
+@pytest.mark.parametrize("url_name", ["customers:customer_list", "customers:contact_list"])
+def test_list_pages_make_the_same_number_of_queries_for_3_or_30_rows(
+    signed_in, quality_manager, django_assert_max_num_queries, url_name
+):
+    segment = SegmentFactory()
+    make_customers(3, segment, quality_manager)
+    with django_assert_max_num_queries(100) as few:
+        signed_in.get(reverse(url_name))
+    make_customers(27, segment, quality_manager)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = signed_in.get(reverse(url_name))
+
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 25
+
+
+def test_the_customer_page_makes_the_same_number_of_queries_for_1_or_20_contacts(
+    signed_in, django_assert_max_num_queries
+):
+    customer = CustomerFactory()
+    ContactFactory(customer=customer)
+    with django_assert_max_num_queries(100) as few:
+        signed_in.get(customer.get_absolute_url())
+    for _ in range(19):
+        ContactFactory(customer=customer)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = signed_in.get(customer.get_absolute_url())
+
+    assert response.content.decode().count("/customers/contacts/") >= 20
+
+
+def test_list_filters_search_and_sort(signed_in, quality_manager):
+    healthcare = SegmentFactory(name="Healthcare")
+    clinic = CustomerFactory(
+        name="Lakeside Clinic", status="at_risk", account_owner=quality_manager
+    )
+    clinic.segments.add(healthcare)
+    ContactFactory(customer=CustomerFactory(name="Acme Tools"), email="buyer@acme.example")
+    CustomerFactory(name="Zenith Retail", status="prospect")
+
+    def names(**params):
+        response = signed_in.get(reverse("customers:customer_list"), params)
+        return [c.name for c in response.context["page"]]
+
+    assert names(segment=healthcare.pk) == ["Lakeside Clinic"]
+    assert names(status="prospect") == ["Zenith Retail"]
+    assert names(owner=quality_manager.pk) == ["Lakeside Clinic"]
+    assert names(q="buyer@acme") == ["Acme Tools"]
+    assert names(ordering="-name") == ["Zenith Retail", "Lakeside Clinic", "Acme Tools"]
+
+
+def test_creating_a_customer_with_a_contact_through_the_pages(signed_in, quality_manager):
+    segment = SegmentFactory(name="Healthcare")
+
+    created = signed_in.post(
+        reverse("customers:customer_create"),
+        {
+            "name": "Lakeside Clinic",
+            "kind": "organisation",
+            "status": "prospect",
+            "segments": [segment.pk],
+            "tier": "standard",
+            "country": "US",
+        },
+    )
+    customer = Customer.objects.get(name="Lakeside Clinic")
+    assert created.status_code == 302
+    added = signed_in.post(
+        reverse("customers:contact_create", args=[customer.pk]),
+        {
+            "name": "Dana Scott",
+            "email": "Dana@Lakeside.example",
+            "language": "en",
+            "consent": "on",
+            "consent_on": "2026-10-01",
+            "consent_source": "form",
+        },
+    )
+
+    assert added.status_code == 302
+    contact = Contact.objects.get()
+    assert (contact.customer, contact.email) == (customer, "dana@lakeside.example")
+    assert customer.history.first().history_user == quality_manager
+    page = signed_in.get(customer.get_absolute_url()).content.decode()
+    assert "Dana Scott" in page
+    assert "History" in page
+
+
+def test_bad_input_gets_a_clear_message_and_changes_nothing(signed_in):
+    contact = ContactFactory(email="dana@lakeside.example")
+
+    duplicate = signed_in.post(
+        reverse("customers:contact_create", args=[contact.customer.pk]),
+        {"name": "Dana again", "email": "DANA@lakeside.example", "language": "en"},
+    )
+    bad_email = signed_in.post(
+        reverse("customers:contact_create", args=[contact.customer.pk]),
+        {"name": "Eve", "email": "not-an-email", "language": "en", "consent": "on"},
+    )
+    lost = signed_in.post(
+        reverse("customers:customer_edit", args=[contact.customer.pk]),
+        {
+            "name": contact.customer.name,
+            "kind": "organisation",
+            "status": "lost",
+            "tier": "standard",
+        },
+    )
+
+    assert "already has a contact with this email" in duplicate.content.decode()
+    assert "Enter a valid email address" in bad_email.content.decode()
+    assert "Give the date the consent was given" in bad_email.content.decode()
+    assert "Give the date the customer was lost" in lost.content.decode()
+    assert Contact.objects.count() == 1
+    assert Customer.objects.get().status == "active"
+
+
+def test_the_status_field_offers_only_the_moves_the_workflow_allows(signed_in):
+    customer = CustomerFactory(status="active")
+
+    form = signed_in.get(reverse("customers:customer_edit", args=[customer.pk])).context["form"]
+
+    assert [value for value, _ in form.fields["status"].choices] == ["active", "at_risk", "lost"]
+
+
+def test_voiding_through_the_page_keeps_the_customer_and_hides_it_from_the_list(signed_in):
+    customer = CustomerFactory(name="Entered Twice")
+
+    empty = signed_in.post(reverse("customers:customer_void", args=[customer.pk]), {"reason": ""})
+    signed_in.post(reverse("customers:customer_void", args=[customer.pk]), {"reason": "Duplicate"})
+
+    assert empty.status_code == 200
+    customer.refresh_from_db()
+    assert (customer.is_voided, customer.void_reason) == (True, "Duplicate")
+    listed = signed_in.get(reverse("customers:customer_list")).context["page"]
+    assert customer not in list(listed)
+    with_voided = signed_in.get(reverse("customers:customer_list"), {"voided": "on"})
+    assert customer in list(with_voided.context["page"])
+    assert signed_in.get(reverse("customers:customer_edit", args=[customer.pk])).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "can_edit"),
+    [
+        (Role.QUALITY_MANAGER, True),
+        (Role.STAFF, False),
+        (Role.TOP_MANAGEMENT, False),
+        (Role.AUDITOR, False),
+    ],
+)
+def test_quality_managers_edit_and_the_other_roles_read(client, role, can_edit):
+    customer = CustomerFactory()
+    client.force_login(UserFactory(role=role))
+
+    assert client.get(customer.get_absolute_url()).status_code == 200
+    edit = client.get(reverse("customers:customer_edit", args=[customer.pk]))
+    assert (edit.status_code == 200) is can_edit
+    assert (edit.status_code == 403) is not can_edit
