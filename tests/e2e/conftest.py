@@ -111,6 +111,14 @@ def visit(page: Any, request: pytest.FixtureRequest) -> Callable[..., Any]:
                     if not (expected in text and url == response.url)
                 ]
         page.wait_for_load_state("load")
+        # Colours are checked as they end up, not halfway through a fade.
+        # (wait_for_function would evaluate a string, which the CSP forbids.)
+        for _ in range(40):
+            if page.evaluate(
+                "() => document.getAnimations().every((a) => a.playState !== 'running')"
+            ):
+                break
+            page.wait_for_timeout(50)
         shots["count"] += 1
         label = name or f"{shots['count']:02d}"
         page.screenshot(path=SCREENSHOTS / f"{test_name}-{label}.png", full_page=True)

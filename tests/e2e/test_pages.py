@@ -61,7 +61,10 @@ def test_the_harness_sees_a_csp_violation(page, live_server):
         "() => { const s = document.createElement('script');"
         " s.textContent = 'window.ran = true'; document.body.append(s); }"
     )
-    page.wait_for_function("window.__cspViolations.length > 0")
+    for _ in range(40):
+        if page.evaluate("() => window.__cspViolations.length > 0"):
+            break
+        page.wait_for_timeout(50)
 
     assert page.evaluate("window.ran === undefined")
     assert "script-src" in page.evaluate("window.__cspViolations[0]")

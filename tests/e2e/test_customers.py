@@ -1,0 +1,67 @@
+import pytest
+
+from core.roles import Role
+from customers.models import Contact, Customer
+from tests.factories import SegmentFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_a_quality_manager_creates_a_customer_imports_contacts_and_sees_the_history(
+    page, visit, login_as, tmp_path
+):
+    SegmentFactory(name="Healthcare")
+    login_as(Role.QUALITY_MANAGER)
+
+    visit("/customers/", name="list-empty")
+    page.get_by_role("link", name="New customer").click()
+    visit(name="customer-form")
+    page.get_by_label("Name").fill("Lakeside Clinic")
+    page.get_by_label("Healthcare").check()
+    page.get_by_label("Country").select_option("US")
+    page.get_by_role("button", name="Save customer").click()
+    visit(name="customer-created")
+    assert page.get_by_role("heading", name="Lakeside Clinic", level=1).is_visible()
+
+    page.get_by_role("link", name="Add a contact").click()
+    visit(name="contact-form")
+    page.get_by_label("Name").fill("Dana Scott")
+    page.get_by_label("Email address").fill("dana@lakeside.example")
+    page.get_by_role("button", name="Save contact").click()
+    visit(name="contact-added")
+    assert page.get_by_role("link", name="Dana Scott").is_visible()
+
+    csv_file = tmp_path / "contacts.csv"
+    csv_file.write_text(
+        "customer,name,email,language,consent,consent_on\n"
+        "Lakeside Clinic,Sam Lee,sam@lakeside.example,hi,yes,2026-10-01\n"
+        "Lakeside Clinic,Dana M. Scott,DANA@lakeside.example,en,no,\n",
+        encoding="utf-8",
+    )
+    page.goto("/customers/import/")
+    visit(name="import-form")
+    page.get_by_label("What the file holds").select_option("contacts")
+    page.get_by_label("CSV file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check the file").click()
+    visit(name="import-preview")
+    assert page.get_by_role("heading", name="What the import would do").is_visible()
+    assert Contact.objects.count() == 1
+    page.get_by_role("button", name="Import now").click()
+    visit(name="import-done")
+    assert page.get_by_text("Imported: 1 created, 1 updated.").is_visible()
+
+    customer = Customer.objects.get(name="Lakeside Clinic")
+    page.goto(customer.get_absolute_url())
+    page.get_by_role("tab", name="History").click()
+    visit(name="customer-history")
+    assert page.get_by_role("heading", name="History").is_visible()
+    dana = Contact.objects.get(email="dana@lakeside.example")
+    assert dana.name == "Dana M. Scott"
+    page.goto(dana.get_absolute_url())
+    visit(name="contact-history")
+    assert page.get_by_text("CSV import").is_visible()
