@@ -160,7 +160,7 @@ def insert_with_history(
             adapt[f.attname] = connection.ops.adapt_datetimefield_value
         elif isinstance(f, models.DateField):
             adapt[f.attname] = connection.ops.adapt_datefield_value
-    defaults = {}
+    defaults: dict[str, Any] = {}
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             defaults[f.attname] = now

@@ -94,6 +94,8 @@ class Plan:
     errors: list[dict[str, Any]] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
     segment_links: dict[int, list[int]] = field(default_factory=dict)
+    # Looked up once: choice labels are matched in the language of the request.
+    language: str = field(default_factory=lambda: get_language() or "en")
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append({"row": row, "column": column, "message": message})
@@ -176,11 +178,11 @@ def _choice_map(choices: Any, language: str | None) -> dict[str, str]:
     return mapping
 
 
-def _choice(value: str, choices: Any, default: str = "") -> str | None:
+def _choice(value: str, choices: Any, default: str = "", language: str | None = None) -> str | None:
     """Return the choice matching a value or a label, case-insensitively; None if none."""
     if not value:
         return default
-    return _choice_map(choices, get_language()).get(value.strip().lower())
+    return _choice_map(choices, language or get_language()).get(value.strip().lower())
 
 
 def _bool(value: str) -> bool | None:
@@ -367,7 +369,9 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
     phone = row.get("phone", "")
     if len(phone) > 40 or not PHONE.match(phone):
         plan.error(number, "phone", _("'%(value)s' is not a phone number.") % {"value": phone})
-    language = _choice(row.get("language", ""), Contact.Language, Contact.Language.ENGLISH)
+    language = _choice(
+        row.get("language", ""), Contact.Language, Contact.Language.ENGLISH, plan.language
+    )
     if language is None:
         plan.error(
             number,
@@ -380,7 +384,7 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
     consent_on = _date(row.get("consent_on", "")) if row.get("consent_on") else None
     if row.get("consent_on") and consent_on is None:
         plan.error(number, "consent_on", _("The date must be written as YYYY-MM-DD."))
-    source = _choice(row.get("consent_source", ""), Contact.ConsentSource, "")
+    source = _choice(row.get("consent_source", ""), Contact.ConsentSource, "", plan.language)
     if source is None:
         plan.error(
             number,
@@ -541,7 +545,7 @@ def _customer_values(
     plan: Plan, number: int, row: dict[str, str], owners: dict[str, int]
 ) -> dict[str, Any]:
     def choice(column: str, choices: Any, default: str) -> str:
-        value = _choice(row.get(column, ""), choices, default)
+        value = _choice(row.get(column, ""), choices, default, plan.language)
         if value is None:
             plan.error(
                 number, column, _("Must be one of: %(choices)s.") % {"choices": _labels(choices)}
