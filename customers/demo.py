@@ -129,7 +129,7 @@ def _slug(text: str) -> str:
 @transaction.atomic
 def load() -> list[str]:
     created: list[str] = []
-    rng = random.Random(9001)  # noqa: S311 - demo data, not security
+    rng = random.Random(9001)  # noqa: S311  # nosec B311 - demo data, not security
     segments = {}
     for name, description in SEGMENTS:
         segments[name], new = Segment.objects.get_or_create(
