@@ -73,6 +73,9 @@ class HistoryBase(models.Model):
 def record_history(**options: Any) -> HistoricalRecords:
     """Return the history descriptor every tracked model uses."""
     options.setdefault("bases", [HistoryBase])
+    # History is read per record (by its id) and by date; indexes on the foreign keys
+    # it copies would only slow every write, bulk imports most.
+    options.setdefault("no_db_index", ["voided_by"])
     options.setdefault("cascade_delete_history", False)
     return HistoricalRecords(**options)
 

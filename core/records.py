@@ -44,6 +44,8 @@ class VoidableModel(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        # Nobody searches by who voided; an index would only slow bulk imports.
+        db_index=False,
     )
     void_reason = models.TextField(_("reason for voiding"), blank=True, editable=False)
 

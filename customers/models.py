@@ -222,7 +222,7 @@ class Contact(VoidableModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = record_history()
+    history = record_history(no_db_index=["customer", "voided_by"])
 
     class Meta:
         verbose_name = _("contact")
