@@ -13,37 +13,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from customers.imports import CONTACT_COLUMNS, CUSTOMER_COLUMNS
 from customers.models import Contact, Customer
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HARMLESS_NUMBER = re.compile(r"^[+-]?[0-9][0-9\s().-]*$")
 
-CUSTOMER_HEADER = [
-    "name",
-    "kind",
-    "status",
-    "country",
-    "segments",
-    "account_owner",
-    "tier",
-    "revenue_band",
-    "lost_on",
-    "lost_reason",
-    "notes",
-]
-CONTACT_HEADER = [
-    "customer",
-    "customer_country",
-    "name",
-    "email",
-    "phone",
-    "role",
-    "language",
-    "consent",
-    "consent_on",
-    "consent_source",
-    "opted_out",
-]
+# The import's own columns, so that an exported file imports back as it is.
+CUSTOMER_HEADER = CUSTOMER_COLUMNS["required"] + CUSTOMER_COLUMNS["optional"]
+CONTACT_HEADER = CONTACT_COLUMNS["required"] + CONTACT_COLUMNS["optional"]
 
 
 def safe_cell(value: Any) -> str:
@@ -70,19 +48,20 @@ def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
 def customer_rows(customers: QuerySet[Customer]) -> Iterator[list[Any]]:
     queryset = customers.select_related("account_owner").prefetch_related("segments")
     for customer in queryset.iterator(chunk_size=2000):
-        yield [
-            customer.name,
-            customer.kind,
-            customer.status,
-            customer.country.code if customer.country else "",
-            "; ".join(segment.name for segment in customer.segments.all()),
-            customer.account_owner.email if customer.account_owner else "",
-            customer.tier,
-            customer.revenue_band,
-            customer.lost_on.isoformat() if customer.lost_on else "",
-            customer.lost_reason,
-            customer.notes,
-        ]
+        cells = {
+            "name": customer.name,
+            "kind": customer.kind,
+            "status": customer.status,
+            "country": customer.country.code if customer.country else "",
+            "segments": "; ".join(segment.name for segment in customer.segments.all()),
+            "account_owner": customer.account_owner.email if customer.account_owner else "",
+            "tier": customer.tier,
+            "revenue_band": customer.revenue_band,
+            "lost_on": customer.lost_on.isoformat() if customer.lost_on else "",
+            "lost_reason": customer.lost_reason,
+            "notes": customer.notes,
+        }
+        yield [cells[column] for column in CUSTOMER_HEADER]
 
 
 def yes_no(value: bool) -> str:
@@ -91,16 +70,17 @@ def yes_no(value: bool) -> str:
 
 def contact_rows(contacts: QuerySet[Contact]) -> Iterator[list[Any]]:
     for contact in contacts.select_related("customer").iterator(chunk_size=2000):
-        yield [
-            contact.customer.name,
-            contact.customer.country.code if contact.customer.country else "",
-            contact.name,
-            contact.email,
-            contact.phone,
-            contact.role,
-            contact.language,
-            yes_no(contact.consent),
-            contact.consent_on.isoformat() if contact.consent_on else "",
-            contact.consent_source,
-            yes_no(contact.opted_out),
-        ]
+        cells = {
+            "customer": contact.customer.name,
+            "customer_country": contact.customer.country.code if contact.customer.country else "",
+            "name": contact.name,
+            "email": contact.email,
+            "phone": contact.phone,
+            "role": contact.role,
+            "language": contact.language,
+            "consent": yes_no(contact.consent),
+            "consent_on": contact.consent_on.isoformat() if contact.consent_on else "",
+            "consent_source": contact.consent_source,
+            "opted_out": yes_no(contact.opted_out),
+        }
+        yield [cells[column] for column in CONTACT_HEADER]

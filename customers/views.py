@@ -54,17 +54,27 @@ def _form_page(
 # Customers ----------------------------------------------------------------------
 
 
-@permission_required("customers.view_customer")
-def customer_list(request: HttpRequest) -> HttpResponse:
-    """List customers with search, filters, sorting and pages (constant queries)."""
-    filters = CustomerFilter(request.GET, queryset=selectors.customer_list().order_by("name"))
-    page = _page(request, filters.qs)
+def _filtered_list(
+    request: HttpRequest, filter_class: Any, queryset: Any, template: str
+) -> HttpResponse:
+    filters = filter_class(request.GET, queryset=queryset)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
+        template,
+        {"filter": filters, "page": _page(request, filters.qs), "query": query.urlencode()},
+    )
+
+
+@permission_required("customers.view_customer")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    """List customers with search, filters, sorting and pages (constant queries)."""
+    return _filtered_list(
+        request,
+        CustomerFilter,
+        selectors.customer_list().order_by("name"),
         "customers/customer_list.html",
-        {"filter": filters, "page": page, "query": query.urlencode()},
     )
 
 
@@ -161,14 +171,11 @@ def customer_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("customers.view_contact")
 def contact_list(request: HttpRequest) -> HttpResponse:
-    filters = ContactFilter(request.GET, queryset=selectors.contact_list().order_by("name"))
-    page = _page(request, filters.qs)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return _filtered_list(
         request,
+        ContactFilter,
+        selectors.contact_list().order_by("name"),
         "customers/contact_list.html",
-        {"filter": filters, "page": page, "query": query.urlencode()},
     )
 
 

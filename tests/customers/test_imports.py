@@ -324,9 +324,26 @@ def test_export_downloads_escaped_csv_that_imports_back(signed_in):
     assert "'=Evil Corp" in body
     assert "+44 20 7946 0958" in body
     assert body.splitlines()[0] == (
-        "customer,customer_country,name,email,phone,role,language,consent,consent_on,"
+        "customer,name,email,customer_country,phone,role,language,consent,consent_on,"
         "consent_source,opted_out"
     )
+
+
+def test_an_exported_file_imports_back_unchanged(signed_in):
+    customer = CustomerFactory(name="Acme", country="GB")
+    ContactFactory(customer=customer, name="Ann", email="ann@acme.example", phone="+44 20 1")
+    exported = b"".join(signed_in.get(reverse("customers:export_contacts")).streaming_content)
+
+    _, job = upload(signed_in, exported.decode("utf-8-sig"))
+
+    assert job.preview["counts"] == {
+        "rows": 1,
+        "create": 0,
+        "update": 0,
+        "unchanged": 1,
+        "skip": 0,
+        "errors": 0,
+    }
 
 
 def test_only_quality_managers_import_and_export(client):
