@@ -200,17 +200,28 @@ def insert_with_history(
             "history_user_id",
             "history_actor",
         ]
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        user_id = by.pk if by is not None else None
-        actor = "" if by is not None else current_actor()
-        _insert(
-            cursor,
-            connection,
-            history_meta.db_table,
-            history_columns,
+        # The history rows copy the rows just written, in the database itself.
+        copied = ", ".join(f'"{name}"' for name in [meta.pk.column, *columns])
+        target = ", ".join(f'"{name}"' for name in history_columns)
+        where_params: list[Any]
+        if connection.vendor == "postgresql":
+            where, where_params = f'"{meta.pk.column}" = ANY(%s)', [ids]
+        else:
+            # SQLite: the keys were reserved as one run under the write lock.
+            where, where_params = f'"{meta.pk.column}" BETWEEN %s AND %s', [ids[0], ids[-1]]
+        sql = (
+            f'INSERT INTO "{history_meta.db_table}" ({target}) '  # noqa: S608  # nosec B608
+            f'SELECT {copied}, %s, %s, %s, %s, %s FROM "{meta.db_table}" WHERE {where}'
+        )
+        cursor.execute(
+            sql,
             [
-                [pk, *row, stamp, reason or None, "+", user_id, actor]
-                for pk, row in zip(ids, values, strict=True)
+                connection.ops.adapt_datetimefield_value(now),
+                reason or None,
+                "+",
+                by.pk if by is not None else None,
+                "" if by is not None else current_actor(),
+                *where_params,
             ],
         )
     return ids
