@@ -238,10 +238,14 @@ def _reserve_ids(cursor: Any, connection: Any, table: str, count: int) -> list[i
         )
         return [row[0] for row in cursor.fetchall()]
     # SQLite: the transaction holds the database's write lock (IMMEDIATE), so nobody
-    # else can take these keys between the read and the insert.
+    # else can take these keys between the read and the insert. AUTOINCREMENT's own
+    # counter counts too, so a key that was ever used (and its history) is never reused.
     sql = f'SELECT COALESCE(MAX(id), 0) FROM "{table}"'  # noqa: S608  # nosec B608
     cursor.execute(sql)
-    start = cursor.fetchone()[0] + 1
+    highest = cursor.fetchone()[0]
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+    sequence = cursor.fetchone()
+    start = max(highest, sequence[0] if sequence else 0) + 1
     return list(range(start, start + count))
 
 
