@@ -1,8 +1,14 @@
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import transaction
 
-from core.history import HistoryImmutableError, bulk_create_with_history, system_actor
+from core.history import (
+    HistoryImmutableError,
+    bulk_create_with_history,
+    insert_with_history,
+    system_actor,
+)
 from core.models import User
 from tests.factories import UserFactory, WidgetFactory
 from tests.testapp.models import Widget
@@ -106,3 +112,22 @@ def test_the_history_partial_shows_who_changed_what(client, quality_manager):
     assert str(quality_manager) in html
     assert "<del>Pump</del>" in html
     assert "<ins>Pump 2</ins>" in html
+
+
+def test_fast_inserts_write_history_and_never_reuse_a_key():
+    gone = WidgetFactory(name="Deleted")
+    Widget.objects.filter(pk=gone.pk).delete()
+
+    with transaction.atomic(), system_actor("import widgets.csv"):
+        ids = insert_with_history(Widget, [{"name": "A"}, {"name": "B"}], reason="Import")
+
+    assert min(ids) > gone.pk
+    rows = Widget.history.filter(id__in=ids).order_by("id")
+    assert [(r.name, r.history_type, r.history_actor, r.history_change_reason) for r in rows] == [
+        ("A", "+", "import widgets.csv", "Import"),
+        ("B", "+", "import widgets.csv", "Import"),
+    ]
+    assert list(Widget.objects.filter(pk__in=ids).values_list("status", flat=True)) == [
+        "open",
+        "open",
+    ]
