@@ -316,29 +316,8 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
             # A plain dict: a model instance per row costs more than the insert does.
             plan.creates.append({"customer_id": customer_id, "email": email, **values})
             action = "create"
-            if len(plan.sample) < 20:
-                plan.sample.append(
-                    {
-                        "row": number,
-                        "action": action,
-                        "name": values["name"],
-                        "email": email,
-                        "customer": row["customer"],
-                    }
-                )
-            continue
-        values = _present(values, row, CONTACT_COLUMN_FIELDS)
-        if "consent_source" not in row and contact.consent_source and values.get("consent"):
-            # The file says nothing of the source: keep the one recorded.
-            values.pop("consent_source", None)
-        if all(getattr(contact, name) == value for name, value in values.items()):
-            plan.unchanged += 1
-            action = "unchanged"
         else:
-            for name, value in values.items():
-                setattr(contact, name, value)
-            plan.updates.append(contact)
-            action = "update"
+            action = _plan_contact_update(plan, contact, row, values)
         if len(plan.sample) < 20:
             plan.sample.append(
                 {
@@ -350,6 +329,23 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
                 }
             )
     return plan
+
+
+def _plan_contact_update(
+    plan: Plan, contact: Contact, row: dict[str, str], values: dict[str, Any]
+) -> str:
+    """Plan the update of an existing contact; return the action."""
+    values = _present(values, row, CONTACT_COLUMN_FIELDS)
+    if "consent_source" not in row and contact.consent_source and values.get("consent"):
+        # The file says nothing of the source: keep the one recorded.
+        values.pop("consent_source", None)
+    if all(getattr(contact, name) == value for name, value in values.items()):
+        plan.unchanged += 1
+        return "unchanged"
+    for name, value in values.items():
+        setattr(contact, name, value)
+    plan.updates.append(contact)
+    return "update"
 
 
 def _resolve_customer(

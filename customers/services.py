@@ -39,10 +39,11 @@ def customer_save(
 ) -> Customer:
     """Save a customer from a form, moving its status only along the workflow."""
     customer._history_user = by  # type: ignore[attr-defined]
-    if customer.pk is None:
+    stored = None if customer.pk is None else Customer.objects.get(pk=customer.pk).status
+    if stored is None:
         customer.status = status
-    elif status != Customer.objects.get(pk=customer.pk).status:
-        customer.status = Customer.objects.get(pk=customer.pk).status
+    elif status != stored:
+        customer.status = stored
         try:
             customer.set_status(status)
         except TransitionNotAllowedError as exc:
