@@ -18,7 +18,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -77,19 +76,24 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 
 
-class _EmailValidator(EmailValidator):
-    # Django's own rules, with its patterns compiled up front rather than looked up
-    # through a lazy object on every row.
-    user_regex = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
-    domain_regex = re.compile(
-        EmailValidator.domain_regex.pattern, EmailValidator.domain_regex.flags
-    )
-    literal_regex = re.compile(
-        EmailValidator.literal_regex.pattern, EmailValidator.literal_regex.flags
+_email_validator = EmailValidator()
+_EMAIL_USER = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
+
+
+@lru_cache(maxsize=4096)
+def _email_domain_ok(domain: str) -> bool:
+    # A file holds many addresses at few domains: each domain is checked once.
+    return domain in _email_validator.domain_allowlist or _email_validator.validate_domain_part(
+        domain
     )
 
 
-validate_email = _EmailValidator()
+def email_ok(value: str) -> bool:
+    """Apply Django's EmailValidator rules, faster for a file's worth of addresses."""
+    if not value or "@" not in value or len(value) > 320:
+        return False
+    user, domain = value.rsplit("@", 1)
+    return bool(_EMAIL_USER.match(user)) and _email_domain_ok(domain)
 
 
 class ImportFileError(Exception):
@@ -284,9 +288,7 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
         errors_before = len(plan.errors)
         customer_id = _resolve_customer(plan, number, row, customers)
         email = row["email"].lower()
-        try:
-            validate_email(email)
-        except ValidationError:
+        if not email_ok(email):
             plan.error(
                 number, "email", _("'%(value)s' is not an email address.") % {"value": row["email"]}
             )

@@ -131,3 +131,27 @@ def test_fast_inserts_write_history_and_never_reuse_a_key():
         "open",
         "open",
     ]
+
+
+def test_fast_inserts_take_defaults_for_fields_the_rows_leave_out():
+    with transaction.atomic():
+        (pk,) = insert_with_history(Widget, [{"name": "Valve"}])
+
+    widget = Widget.objects.get(pk=pk)
+    assert (widget.name, widget.status) == ("Valve", "open")
+    assert Widget.history.get(id=pk).status == "open"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([{"name": "A"}, {"name": "B", "status": "open"}], "same keys"),
+        ([{"name": "A", "colour": "red"}], "not fields of testapp.Widget: colour"),
+    ],
+)
+def test_fast_inserts_refuse_rows_they_cannot_write_and_write_nothing(rows, message):
+    with pytest.raises(ValueError, match=message), transaction.atomic():
+        insert_with_history(Widget, rows)
+
+    assert not Widget.objects.exists()
+    assert not Widget.history.exists()

@@ -1,7 +1,9 @@
 """CSV import through the pages: the dry run, errors by row, all or nothing."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
 from django.urls import reverse
 
 from customers import import_jobs, imports
@@ -353,3 +355,35 @@ def test_only_quality_managers_import_and_export(client):
 
     assert client.get(reverse("customers:import_start")).status_code == 403
     assert client.get(reverse("customers:export_contacts")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "priya@bharat.example",
+        "first.last+tag@sub.example.co.in",
+        '"quoted name"@example.com',
+        "user@[192.168.0.1]",
+        "user@localhost",
+        "user@xn--bcher-kva.example",
+        "",
+        "no-at-sign.example",
+        "two@@example.com",
+        "user@-bad-.example",
+        "user@example..com",
+        "user@.example.com",
+        "a" * 310 + "@example.com",
+        "user@" + "a" * 64 + ".example",
+        "user name@example.com",
+        "user@exa mple.com",
+        "user@example.c",
+    ],
+)
+def test_the_import_checks_emails_exactly_as_django_does(value):
+    try:
+        validate_email(value)
+        expected = True
+    except ValidationError:
+        expected = False
+
+    assert imports.email_ok(value) is expected
