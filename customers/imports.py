@@ -18,8 +18,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.apps import apps
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -622,6 +624,8 @@ def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None
     reason = _("CSV import")
     model = Contact if plan.kind == ImportJob.Kind.CONTACTS else Customer
     fields = CONTACT_FIELDS if model is Contact else CUSTOMER_FIELDS
+    history = model.history.model  # type: ignore[attr-defined]
+    last_history_id = history.objects.aggregate(last=Max("history_id"))["last"] or 0
     done = 0
     for batch in _batches(plan.creates):
         if model is Contact:
@@ -648,4 +652,42 @@ def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None
             ],
             batch_size=BATCH_SIZE,
         )
+    if model is Customer:
+        _record_links_in_history([c.pk for c in plan.creates + plan.updates], last_history_id)
     return {"created": len(plan.creates), "updated": len(plan.updates)}
+
+
+def _record_links_in_history(customer_ids: list[int], after_history_id: int) -> None:
+    """Give each history row the import wrote its customer's segments and products.
+
+    The bulk history helpers write no many-to-many snapshot; without one the history
+    would show the links as missing on the import's row and added on the next.
+    """
+    if not customer_ids:
+        return
+    rows = list(
+        Customer.history.filter(  # type: ignore[attr-defined]
+            id__in=customer_ids, history_id__gt=after_history_id
+        ).values_list("history_id", "id")
+    )
+    for name, target in (("segments", "segment_id"), ("products", "productservice_id")):
+        through = getattr(Customer, name).through
+        snapshot = apps.get_model("customers", f"HistoricalCustomer_{name}")
+        links: dict[int, list[tuple[int, int]]] = {}
+        for link_id, customer_id, target_id in through.objects.filter(
+            customer_id__in=customer_ids
+        ).values_list("pk", "customer_id", target):
+            links.setdefault(customer_id, []).append((link_id, target_id))
+        snapshot.objects.bulk_create(
+            [
+                snapshot(
+                    id=link_id,
+                    history_id=history_id,
+                    customer_id=customer_id,
+                    **{target: target_id},
+                )
+                for history_id, customer_id in rows
+                for link_id, target_id in links.get(customer_id, [])
+            ],
+            batch_size=BATCH_SIZE,
+        )

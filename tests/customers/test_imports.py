@@ -9,7 +9,13 @@ from django.urls import reverse
 from customers import import_jobs, imports
 from customers.exports import safe_cell
 from customers.models import Contact, Customer, ImportJob, SuppressedEmail, email_hash
-from tests.factories import ContactFactory, CustomerFactory, SegmentFactory, UserFactory
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    ProductServiceFactory,
+    SegmentFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -387,3 +393,21 @@ def test_the_import_checks_emails_exactly_as_django_does(value):
         expected = False
 
     assert imports.email_ok(value) is expected
+
+
+def test_a_customer_import_records_the_links_in_the_history_it_writes(signed_in):
+    healthcare = SegmentFactory(name="Healthcare")
+    product = ProductServiceFactory(name="Calibration")
+    existing = CustomerFactory(name="Klinikum Rhein-Main", country="DE")
+    existing.products.add(product)
+    csv_text = "name,country,segments\nKlinikum Rhein-Main,DE,Healthcare\nLakeside Clinic,US,\n"
+
+    _, job = upload(signed_in, csv_text, kind="customers", name="customers.csv")
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    imported = existing.history.latest()
+    assert imported.history_change_reason == "CSV import"
+    assert [link.segment_id for link in imported.segments.all()] == [healthcare.pk]
+    assert [link.productservice_id for link in imported.products.all()] == [product.pk]
+    created = Customer.objects.get(name="Lakeside Clinic").history.get()
+    assert list(created.segments.all()) == []
