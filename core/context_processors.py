@@ -10,9 +10,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    items = nav_items_for(user)
+    # The entry sharing the longest prefix with the page is the current one.
+    lengths = [item.match_length(request.path) for item in items]
+    best = max(lengths, default=0)
     return {
         "nav_items": [
-            {"label": item.label, "url": item.url, "active": request.path.startswith(item.url)}
-            for item in nav_items_for(user)
+            {"label": item.label, "url": item.url, "active": best > 0 and length == best}
+            for item, length in zip(items, lengths, strict=True)
         ]
     }

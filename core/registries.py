@@ -60,10 +60,17 @@ class NavItem(Entry):
     permission: str | None = None
     order: int = 100
     description: "str | Promise" = ""
+    # URL names of other pages that belong to this entry's part of the product.
+    section_url_names: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+    def match_length(self, path: str) -> int:
+        """Return how long a prefix of ``path`` this entry's pages share; 0 for none."""
+        prefixes = [self.url, *(reverse(name) for name in self.section_url_names)]
+        return max((len(prefix) for prefix in prefixes if path.startswith(prefix)), default=0)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,24 @@ ROLE_MAP: dict[str, Grants] = {
     "customers.erasure": grants(view={TM, QM, AU}),
     # Hashes only; read by the import and the survey dispatch, never by a person.
     "customers.suppressedemail": grants(),
+    # Needs, requirements and commitments (4.2, 8.2): quality managers edit and
+    # review; the others read; whoever a change concerns acknowledges it (not
+    # auditors, who change nothing). Versions, review items and changes are written
+    # by the services only.
+    **tracked("customers.need", grants(view=READERS, add={QM}, change={QM})),
+    "customers.historicalneed_requirements": grants(view=READERS),
+    **tracked("customers.requirement", grants(view=READERS, add={QM}, change={QM})),
+    "customers.requirementversion": grants(view=READERS),
+    **tracked(
+        "customers.commitment",
+        grants(view=READERS, add={QM}, change={QM}, review_commitment={QM}),
+    ),
+    "customers.historicalcommitment_requirements": grants(view=READERS),
+    "customers.commitmentversion": grants(view=READERS),
+    **tracked("customers.commitmentreview", grants(view=READERS, add={QM})),
+    "customers.reviewitem": grants(view=READERS),
+    "customers.change": grants(view=READERS),
+    "customers.acknowledgement": grants(view=READERS, acknowledge_change={TM, QM, ST}),
 }
 
 

@@ -10,7 +10,7 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registries import HomePanel, NavItem, home_panels, navigation  # noqa: PLC0415
-        from customers.home import register_summary  # noqa: PLC0415
+        from customers.home import register_summary, requirements_summary  # noqa: PLC0415
 
         navigation.register(
             NavItem(
@@ -23,6 +23,34 @@ class CustomersConfig(AppConfig):
                     "The customer register: organisations and people, their contacts, segments "
                     "and what they use."
                 ),
+            )
+        )
+        navigation.register(
+            NavItem(
+                key="customers.requirements",
+                label=_("Requirements"),
+                url_name="customers:requirement_list",
+                permission="customers.view_requirement",
+                order=11,
+                section_url_names=(
+                    "customers:need_list",
+                    "customers:commitment_list",
+                    "customers:change_list",
+                ),
+                description=_(
+                    "Needs and expectations, requirements, and the review of quotes, orders and "
+                    "contracts before they are made."
+                ),
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                key="customers.requirements",
+                title=_("Requirements and commitments"),
+                template="customers/panels/requirements.html",
+                permission="customers.view_requirement",
+                order=21,
+                context=requirements_summary,
             )
         )
         home_panels.register(

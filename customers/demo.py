@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.demo import DEMO_USERS
 from core.history import bulk_create_with_history
 from core.models import User
+from customers import requirements_demo
 from customers.models import Contact, Customer, ProductService, Segment
 
 SEGMENTS = [
@@ -192,7 +193,7 @@ def load() -> list[str]:
     if contacts:
         bulk_create_with_history(contacts, Contact, reason="Demo data")
         created.append(f"{len(contacts)} contacts")
-    return created
+    return created + requirements_demo.load()
 
 
 def _phone(rng: random.Random) -> str:

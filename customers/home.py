@@ -3,7 +3,8 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from customers.models import Contact, Customer
+from customers.models import Acknowledgement, Commitment, Contact, Customer
+from customers.requirements_services import requirements_due_for_recheck
 
 
 def register_summary(request: HttpRequest) -> dict[str, Any]:
@@ -21,3 +22,20 @@ def register_summary(request: HttpRequest) -> dict[str, Any]:
         ),
     )
     return {"customers": customers, "contacts": contacts}
+
+
+def requirements_summary(request: HttpRequest) -> dict[str, Any]:
+    """Return the flags the home page shows: what needs a check, a review or a reading."""
+    commitments = Commitment.objects.active().aggregate(
+        reopened=Count("pk", filter=Q(current_review__reopened_at__isnull=False)),
+        unreviewed=Count(
+            "pk", filter=Q(current_review__isnull=True, status=Commitment.Status.DRAFT)
+        ),
+    )
+    return {
+        "recheck_due": requirements_due_for_recheck().count(),
+        "commitments": commitments,
+        "my_acknowledgements": Acknowledgement.objects.filter(
+            person=request.user.pk, acknowledged_at__isnull=True
+        ).count(),
+    }

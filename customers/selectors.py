@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from customers.models import Contact, Customer
+from customers.models import Commitment, Contact, Customer, Need, Requirement
 
 
 def customer_list() -> QuerySet[Customer]:
@@ -20,6 +20,17 @@ def customer_detail(pk: int) -> Customer:
             "segments",
             "products",
             Prefetch("contacts", queryset=Contact.objects.order_by("voided_at", "name")),
+            Prefetch("needs", queryset=Need.objects.active().order_by("status", "-created_at")),
+            Prefetch(
+                "requirements",
+                queryset=Requirement.objects.active().select_related("product").order_by("title"),
+            ),
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.active()
+                .select_related("current_review")
+                .order_by("-committed_on"),
+            ),
         )
         .get(pk=pk)
     )

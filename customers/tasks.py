@@ -21,3 +21,11 @@ def run_import(job_id: int) -> None:
 def reclaim_stale_imports() -> int:
     """Give back import jobs whose worker died."""
     return import_jobs.imports_reclaim_stale()
+
+
+@shared_task
+def remind_requirement_rechecks() -> int:
+    """Email the owners of requirements whose law or standard is due to be checked."""
+    from customers.requirements_services import requirements_remind_recheck  # noqa: PLC0415
+
+    return requirements_remind_recheck()

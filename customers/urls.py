@@ -1,5 +1,6 @@
 from django.urls import path
 
+from customers import requirements_views as rviews
 from customers import views
 
 app_name = "customers"
@@ -28,4 +29,28 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("export/customers.csv", views.export_customers, name="export_customers"),
     path("export/contacts.csv", views.export_contacts, name="export_contacts"),
+    # Needs, requirements, commitments and their changes (4.2, 8.2).
+    path("needs/", rviews.need_list, name="need_list"),
+    path("needs/new/", rviews.need_create, name="need_create"),
+    path("needs/<int:pk>/", rviews.need_detail, name="need_detail"),
+    path("needs/<int:pk>/edit/", rviews.need_edit, name="need_edit"),
+    path("needs/<int:pk>/void/", rviews.need_void, name="need_void"),
+    path("requirements/", rviews.requirement_list, name="requirement_list"),
+    path("requirements/new/", rviews.requirement_create, name="requirement_create"),
+    path("requirements/<int:pk>/", rviews.requirement_detail, name="requirement_detail"),
+    path("requirements/<int:pk>/edit/", rviews.requirement_edit, name="requirement_edit"),
+    path("requirements/<int:pk>/status/", rviews.requirement_status, name="requirement_status"),
+    path("requirements/<int:pk>/recheck/", rviews.requirement_recheck, name="requirement_recheck"),
+    path("requirements/<int:pk>/void/", rviews.requirement_void, name="requirement_void"),
+    path("commitments/", rviews.commitment_list, name="commitment_list"),
+    path("commitments/new/", rviews.commitment_create, name="commitment_create"),
+    path("commitments/<int:pk>/", rviews.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/edit/", rviews.commitment_edit, name="commitment_edit"),
+    path("commitments/<int:pk>/review/", rviews.commitment_review, name="commitment_review"),
+    path("commitments/<int:pk>/make/", rviews.commitment_make, name="commitment_make"),
+    path("commitments/<int:pk>/withdraw/", rviews.commitment_withdraw, name="commitment_withdraw"),
+    path("commitments/<int:pk>/void/", rviews.commitment_void, name="commitment_void"),
+    path("changes/", rviews.change_list, name="change_list"),
+    path("changes/<int:pk>/", rviews.change_detail, name="change_detail"),
+    path("changes/<int:pk>/acknowledge/", rviews.change_acknowledge, name="change_acknowledge"),
 ]

@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purge_login_records",
         "schedule": 24 * 60 * 60.0,
     },
+    # Each due date reminds its owner once, so running hourly sends nothing twice.
+    "remind-requirement-rechecks": {
+        "task": "customers.tasks.remind_requirement_rechecks",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # Email -------------------------------------------------------------------------

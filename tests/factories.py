@@ -4,7 +4,16 @@ import factory
 from django.contrib.auth.models import Group
 
 from core.models import User
-from customers.models import Contact, Customer, ProductService, Segment
+from customers import requirements_services
+from customers.models import (
+    Commitment,
+    Contact,
+    Customer,
+    Need,
+    ProductService,
+    Requirement,
+    Segment,
+)
 from tests.testapp.models import Widget, WidgetPart
 
 TEST_PASSWORD = "correct-horse-battery"
@@ -74,3 +83,55 @@ class ContactFactory(factory.django.DjangoModelFactory):
     consent = True
     consent_on = factory.LazyFunction(lambda: date(2026, 1, 15))
     consent_source = Contact.ConsentSource.FORM
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Need {n}")
+    kind = Need.Kind.STATED
+    source = Need.Source.MEETING
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    """A requirement recorded through its service, so it has its version 1."""
+
+    class Meta:
+        model = Requirement
+
+    product = factory.SubFactory(ProductServiceFactory)
+    title = factory.Sequence(lambda n: f"Requirement {n}")
+    text = "Deliver within 10 working days of the order."
+    category = Requirement.Category.DELIVERY
+    owner = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return requirements_services.requirement_create(
+            requirement=model_class(*args, **kwargs), by=kwargs["owner"]
+        )
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A commitment (not yet made) recorded through its service, with its version 1."""
+
+    class Meta:
+        model = Commitment
+
+    customer = factory.SubFactory(CustomerFactory)
+    kind = Commitment.Kind.ORDER
+    reference = factory.Sequence(lambda n: f"PO-{n:05}")
+    title = "Annual calibration"
+    committed_on = factory.LazyFunction(lambda: date(2026, 12, 15))
+
+    @classmethod
+    def _create(cls, model_class, *args, requirements=None, by=None, **kwargs):
+        commitment = model_class(*args, **kwargs)
+        requirements = requirements if requirements is not None else [RequirementFactory()]
+        return requirements_services.commitment_create(
+            commitment=commitment,
+            requirements=requirements,
+            by=by or requirements[0].owner,
+        )

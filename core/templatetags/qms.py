@@ -15,8 +15,14 @@ HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
 def _display(record: Any, field: models.Field, value: Any) -> str:
-    if value in (None, ""):
+    if value in (None, "", []):
         return "—"
+    if isinstance(field, models.ManyToManyField):
+        # simple-history gives the through rows as dicts; show the linked records.
+        key = field.m2m_reverse_field_name()
+        ids = [row[key] for row in value if isinstance(row, dict) and key in row]
+        linked = field.related_model._default_manager.in_bulk(ids)
+        return ", ".join(str(linked[pk]) if pk in linked else f"#{pk}" for pk in ids)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):

@@ -1,0 +1,274 @@
+"""Forms of the needs, requirements and commitments registers."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import User
+from customers.models import (
+    Commitment,
+    CommitmentReview,
+    Customer,
+    Need,
+    ProductService,
+    Requirement,
+    Segment,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _workflow_choices(form: forms.ModelForm, model: Any) -> None:
+    """Offer only the statuses the workflow allows from the stored one."""
+    if form.instance.pk:
+        allowed = {form.instance.status, *form.instance.allowed_transitions()}
+        field: Any = form.fields["status"]
+        field.choices = [c for c in model.Status.choices if c[0] in allowed]
+        field.help_text = _("Only the moves the workflow allows are offered.")
+
+
+def open_requirements(customer: Customer | None = None) -> Any:
+    """Return the requirements a need or a commitment may point to."""
+    requirements = (
+        Requirement.objects.active()
+        .exclude(status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED])
+        .select_related("product")
+    )
+    if customer is not None:
+        requirements = requirements.filter(Q(customer__isnull=True) | Q(customer=customer))
+    return requirements
+
+
+class RequirementChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference} {obj.title} ({obj.product.name}, v{obj.version})"
+
+
+class ChangeFields(forms.Form):
+    """What every edit of a versioned record asks: why, and whom else to tell."""
+
+    reason = forms.CharField(
+        label=_("What changed and why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed when the content changes: the change makes a new version and the "
+            "people concerned read this."
+        ),
+    )
+    notify = forms.ModelMultipleChoiceField(
+        label=_("Also ask to acknowledge"),
+        queryset=User.objects.filter(is_active=True).order_by("full_name", "email"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The owner and the account owners concerned are asked anyway."),
+    )
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = [
+            "customer",
+            "segment",
+            "other_party",
+            "title",
+            "description",
+            "kind",
+            "horizon",
+            "source",
+            "source_note",
+            "priority",
+            "status",
+            "requirements",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "requirements": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "customer": _("Whose need it is: a customer, a segment, or another party."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["customer"].queryset = Customer.objects.active()
+        fields["segment"].queryset = Segment.objects.active()
+        customer = self.instance.customer if self.instance.customer_id else None
+        fields["requirements"] = RequirementChoiceField(
+            label=_("Requirements that answer it"),
+            queryset=open_requirements(customer),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        _workflow_choices(self, Need)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        named = [
+            bool(data.get("customer")),
+            bool(data.get("segment")),
+            bool(data.get("other_party")),
+        ]
+        if sum(named) != 1:
+            self.add_error(
+                "customer",
+                _("Name exactly one party: a customer, a segment or another interested party."),
+            )
+        return data
+
+
+class RequirementForm(forms.ModelForm):
+    class Meta:
+        model = Requirement
+        fields = [
+            "product",
+            "customer",
+            "title",
+            "text",
+            "category",
+            "claim",
+            "owner",
+            "source",
+            "source_clause",
+            "recheck_due",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "claim": forms.Textarea(attrs={"rows": 2}),
+            "recheck_due": DATE,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["product"].queryset = ProductService.objects.active()
+        fields["customer"].queryset = Customer.objects.active()
+        fields["owner"].queryset = User.objects.filter(is_active=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("category") == Requirement.Category.STATUTORY:
+            if not (data.get("source") or "").strip():
+                self.add_error("source", _("Name the law or standard it comes from."))
+            if not data.get("recheck_due"):
+                self.add_error("recheck_due", _("Give the date by which it is checked again."))
+        return data
+
+
+class RequirementChangeForm(RequirementForm):
+    """An edit of a requirement: content changes make a version, with a reason."""
+
+    reason = ChangeFields.base_fields["reason"]
+    notify = ChangeFields.base_fields["notify"]
+
+
+class RecheckForm(forms.Form):
+    checked_on = forms.DateField(label=_("Checked on"), widget=DATE)
+    next_due = forms.DateField(label=_("Check again by"), widget=DATE)
+    note = forms.CharField(
+        label=_("What the check found"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "For example: the 2026 amendment leaves clause 7 as it was. If the law "
+            "changed, edit the requirement instead: that makes a new version."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"checked_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class RequirementStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Requirement.Status.choices)
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["kind", "reference", "title", "description", "committed_on", "requirements"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "committed_on": DATE}
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.customer = customer
+        self.fields["requirements"] = RequirementChoiceField(
+            label=_("Requirements it carries"),
+            queryset=open_requirements(customer),
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("The requirements for every customer and those of this customer."),
+        )
+
+
+class CommitmentChangeForm(CommitmentForm):
+    reason = ChangeFields.base_fields["reason"]
+    notify = ChangeFields.base_fields["notify"]
+
+
+class CustomerChoiceForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Customer.objects.active(), empty_label=None
+    )
+
+
+class ReviewForm(forms.Form):
+    """A review of a commitment: a finding per requirement, then the outcome."""
+
+    MEET_CHOICES = [("yes", _("Can be met")), ("no", _("Cannot be met"))]
+
+    reviewed_on = forms.DateField(label=_("Review date"), widget=DATE)
+    differences = forms.CharField(
+        label=_("Differences from earlier quotes or orders, and how they were resolved"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    verbal_requirements = forms.CharField(
+        label=_("Requirements stated only verbally, and how they were confirmed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CommitmentReview.Outcome.choices, widget=forms.RadioSelect
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the outcome is an acceptance with conditions."),
+    )
+
+    def __init__(self, *args: Any, requirements: list[Requirement], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"reviewed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.requirements = requirements
+        for requirement in requirements:
+            self.fields[f"meet_{requirement.pk}"] = forms.ChoiceField(
+                label=_("Can %(reference)s be met?") % {"reference": requirement.reference},
+                choices=self.MEET_CHOICES,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"note_{requirement.pk}"] = forms.CharField(
+                label=_("How, or why not (%(reference)s)") % {"reference": requirement.reference},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+
+    def requirement_fields(self) -> list[tuple[Requirement, Any, Any]]:
+        return [(r, self[f"meet_{r.pk}"], self[f"note_{r.pk}"]) for r in self.requirements]
+
+    def outcome_fields(self) -> list[Any]:
+        return [
+            self[name]
+            for name in (
+                "reviewed_on",
+                "differences",
+                "verbal_requirements",
+                "outcome",
+                "conditions",
+            )
+        ]

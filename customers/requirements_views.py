@@ -1,0 +1,599 @@
+"""Pages of the needs, requirements and commitments registers (4.2, 8.2)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import permission_required
+from core.records import RecordLockedError
+from customers import requirements_selectors as selectors
+from customers import requirements_services as services
+from customers.models import Change, Commitment, Customer, Need, Requirement
+from customers.requirements_filters import (
+    ChangeFilter,
+    CommitmentFilter,
+    NeedFilter,
+    RequirementFilter,
+)
+from customers.requirements_forms import (
+    CommitmentChangeForm,
+    CommitmentForm,
+    CustomerChoiceForm,
+    NeedForm,
+    RecheckForm,
+    RequirementChangeForm,
+    RequirementForm,
+    RequirementStatusForm,
+    ReviewForm,
+)
+from customers.views import _form_page, _page, _user, _void
+
+NEEDS = (gettext_lazy("Needs"), "customers:need_list")
+REQUIREMENTS = (gettext_lazy("Requirements"), "customers:requirement_list")
+COMMITMENTS = (gettext_lazy("Commitments"), "customers:commitment_list")
+CHANGES = (gettext_lazy("Changes"), "customers:change_list")
+# The button that moves a requirement to each status.
+MOVES = {
+    Requirement.Status.UNDER_REVIEW: gettext_lazy("Submit for review"),
+    Requirement.Status.ACCEPTED: gettext_lazy("Accept"),
+    Requirement.Status.REJECTED: gettext_lazy("Reject"),
+    Requirement.Status.DRAFT: gettext_lazy("Back to draft"),
+    Requirement.Status.SUPERSEDED: gettext_lazy("Mark superseded"),
+}
+
+
+def _list(request: HttpRequest, filter_class: Any, queryset: Any, template: str) -> HttpResponse:
+    filters = filter_class(request.GET, queryset=queryset, request=request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {"filter": filters, "page": _page(request, filters.qs), "query": query.urlencode()},
+    )
+
+
+def _refuse_edit(request: HttpRequest, record: Any) -> HttpResponse | None:
+    if record.is_voided or record.is_locked:
+        messages.error(request, _("This record is closed or voided and cannot be changed now."))
+        return redirect(record)
+    return None
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# Needs ------------------------------------------------------------------------------
+
+
+@permission_required("customers.view_need")
+def need_list(request: HttpRequest) -> HttpResponse:
+    """List needs and expectations with filters (constant queries)."""
+    return _list(
+        request,
+        NeedFilter,
+        selectors.need_list().order_by("-created_at"),
+        "customers/need_list.html",
+    )
+
+
+@permission_required("customers.view_need")
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(
+        Need.objects.select_related("customer", "segment", "voided_by").prefetch_related(
+            "requirements__product"
+        ),
+        pk=pk,
+    )
+    return render(request, "customers/need_detail.html", {"need": need})
+
+
+def _need_form(request: HttpRequest, need: Need) -> HttpResponse:
+    creating = need.pk is None
+    initial = {}
+    if creating and request.GET.get("customer", "").isdigit():
+        initial["customer"] = request.GET["customer"]
+    form = NeedForm(request.POST or None, instance=need, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.need_save(
+                need=form.save(commit=False),
+                by=_user(request),
+                status=form.cleaned_data["status"],
+                requirements=form.cleaned_data["requirements"],
+            )
+        except (ValidationError, RecordLockedError) as exc:
+            _add_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            )
+        else:
+            messages.success(request, _("Need “%(title)s” saved.") % {"title": saved.title})
+            return redirect(saved)
+    crumbs = [NEEDS] if creating else [NEEDS, (need.title, need.get_absolute_url())]
+    return _form_page(
+        request,
+        form,
+        title=_("New need") if creating else _("Edit need"),
+        crumbs=crumbs,
+        submit=_("Save need"),
+    )
+
+
+@permission_required("customers.add_need")
+def need_create(request: HttpRequest) -> HttpResponse:
+    return _need_form(request, Need())
+
+
+@permission_required("customers.change_need")
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need, pk=pk)
+    if need.is_voided:
+        messages.error(request, _("This need is voided and can no longer be changed."))
+        return redirect(need)
+    return _need_form(request, need)
+
+
+@permission_required("customers.change_need")
+def need_void(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need, pk=pk)
+    return _void(
+        request,
+        need,
+        back=need.get_absolute_url(),
+        crumbs=[NEEDS, (need.title, need.get_absolute_url())],
+    )
+
+
+# Requirements -------------------------------------------------------------------------
+
+
+@permission_required("customers.view_requirement")
+def requirement_list(request: HttpRequest) -> HttpResponse:
+    """List requirements; the re-check flag shows those whose law is due a check."""
+    return _list(
+        request,
+        RequirementFilter,
+        selectors.requirement_list().order_by("product__name", "title"),
+        "customers/requirement_list.html",
+    )
+
+
+@permission_required("customers.view_requirement")
+def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a requirement, its versions side by side, its changes and its history."""
+    try:
+        requirement = selectors.requirement_detail(pk)
+    except Requirement.DoesNotExist as exc:
+        raise Http404 from exc
+    versions = list(requirement.versions.all())
+    old, new = selectors.pick_versions(versions, request.GET.get("a"), request.GET.get("b"))
+    moves = [
+        (status, MOVES[status]) for status in MOVES if status in requirement.allowed_transitions()
+    ]
+    return render(
+        request,
+        "customers/requirement_detail.html",
+        {
+            "requirement": requirement,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "diff": selectors.diff(selectors.REQUIREMENT_ROWS, old, new) if new else [],
+            "moves": moves,
+        },
+    )
+
+
+@permission_required("customers.add_requirement")
+def requirement_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"owner": request.user.pk}
+    for name in ("customer", "product"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = request.GET[name]
+    form = RequirementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.requirement_create(
+                requirement=form.save(commit=False), by=_user(request)
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(requirement)s recorded as version 1.") % {"requirement": saved}
+            )
+            return redirect(saved)
+    return _form_page(
+        request,
+        form,
+        title=_("New requirement"),
+        crumbs=[REQUIREMENTS],
+        submit=_("Save requirement"),
+    )
+
+
+@permission_required("customers.change_requirement")
+def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a requirement; a change to its content makes a new version (8.2.4)."""
+    requirement = get_object_or_404(Requirement, pk=pk)
+    refused = _refuse_edit(request, requirement)
+    if refused:
+        return refused
+    form = RequirementChangeForm(request.POST or None, instance=requirement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit = services.requirement_change(
+                requirement=form.save(commit=False),
+                by=_user(request),
+                reason=form.cleaned_data["reason"],
+                notify=form.cleaned_data["notify"],
+            )
+        except (ValidationError, RecordLockedError) as exc:
+            _add_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            )
+        else:
+            if edit.change:
+                messages.success(
+                    request,
+                    _(
+                        "Saved as version %(version)d. Reviews of the commitments that carry "
+                        "it are reopened and the people concerned are asked to acknowledge."
+                    )
+                    % {"version": edit.record.version},
+                )
+            else:
+                messages.success(request, _("Saved; the content is unchanged, so no new version."))
+            return redirect(edit.record)
+    return _form_page(
+        request,
+        form,
+        title=_("Change %(requirement)s") % {"requirement": requirement},
+        crumbs=[REQUIREMENTS, (requirement.reference, requirement.get_absolute_url())],
+        submit=_("Save"),
+    )
+
+
+@permission_required("customers.change_requirement")
+@require_POST
+def requirement_status(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = get_object_or_404(Requirement, pk=pk)
+    form = RequirementStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect(requirement)
+    try:
+        saved = services.requirement_set_status(
+            requirement=requirement, by=_user(request), status=form.cleaned_data["status"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(requirement)s is now %(status)s.")
+            % {"requirement": saved, "status": saved.get_status_display().lower()},
+        )
+    return redirect(requirement)
+
+
+@permission_required("customers.change_requirement")
+def requirement_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the law or standard behind a requirement was checked again."""
+    requirement = get_object_or_404(Requirement, pk=pk)
+    refused = _refuse_edit(request, requirement)
+    if refused:
+        return refused
+    form = RecheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_recheck(
+                requirement=requirement, by=_user(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The check is recorded."))
+            return redirect(requirement)
+    return _form_page(
+        request,
+        form,
+        title=_("Record a check of %(requirement)s") % {"requirement": requirement},
+        crumbs=[REQUIREMENTS, (requirement.reference, requirement.get_absolute_url())],
+        submit=_("Record the check"),
+    )
+
+
+@permission_required("customers.change_requirement")
+def requirement_void(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = get_object_or_404(Requirement, pk=pk)
+    return _void(
+        request,
+        requirement,
+        back=requirement.get_absolute_url(),
+        crumbs=[REQUIREMENTS, (requirement.reference, requirement.get_absolute_url())],
+    )
+
+
+# Commitments --------------------------------------------------------------------------
+
+
+@permission_required("customers.view_commitment")
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    """List commitments; flags show reopened reviews and those not reviewed yet."""
+    return _list(
+        request,
+        CommitmentFilter,
+        selectors.commitment_list().order_by("-committed_on", "reference"),
+        "customers/commitment_list.html",
+    )
+
+
+@permission_required("customers.view_commitment")
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a commitment, its review and what blocks making it, versions and history."""
+    try:
+        commitment = selectors.commitment_detail(pk)
+    except Commitment.DoesNotExist as exc:
+        raise Http404 from exc
+    versions = list(commitment.versions.all())
+    old, new = selectors.pick_versions(versions, request.GET.get("a"), request.GET.get("b"))
+    review = commitment.current_review
+    findings = {}
+    if review is not None:
+        findings = {
+            item.requirement_id: item
+            for item in next(r for r in commitment.reviews.all() if r.pk == review.pk).items.all()
+        }
+    return render(
+        request,
+        "customers/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "carried": [(r, findings.get(r.pk)) for r in commitment.requirements.all()],
+            "blockers": services.commitment_blockers(commitment),
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "diff": selectors.diff(selectors.COMMITMENT_ROWS, old, new) if new else [],
+        },
+    )
+
+
+@permission_required("customers.add_commitment")
+def commitment_create(request: HttpRequest) -> HttpResponse:
+    """Record a commitment to a customer; a customer is chosen first."""
+    customer_id = request.GET.get("customer", "")
+    if not customer_id.isdigit():
+        chooser = CustomerChoiceForm(request.GET or None)
+        if chooser.is_valid():
+            return redirect(
+                f"{reverse('customers:commitment_create')}?customer={chooser.cleaned_data['customer'].pk}"
+            )
+        return render(
+            request,
+            "customers/commitment_choose_customer.html",
+            {"form": chooser, "crumbs": [COMMITMENTS]},
+        )
+    customer = get_object_or_404(Customer.objects.active(), pk=int(customer_id))
+    form = CommitmentForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.commitment_create(
+                commitment=form.save(commit=False),
+                requirements=form.cleaned_data["requirements"],
+                by=_user(request),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(commitment)s recorded; review it before it is made.") % {"commitment": saved},
+            )
+            return redirect(saved)
+    return _form_page(
+        request,
+        form,
+        title=_("New commitment to %(customer)s") % {"customer": customer.name},
+        crumbs=[COMMITMENTS, (customer.name, customer.get_absolute_url())],
+        submit=_("Save commitment"),
+    )
+
+
+@permission_required("customers.change_commitment")
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a commitment: a new version; a made one stays made, its review reopens."""
+    commitment = get_object_or_404(Commitment.objects.select_related("customer"), pk=pk)
+    refused = _refuse_edit(request, commitment)
+    if refused:
+        return refused
+    form = CommitmentChangeForm(
+        request.POST or None, instance=commitment, customer=commitment.customer
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit = services.commitment_change(
+                commitment=form.save(commit=False),
+                requirements=form.cleaned_data["requirements"],
+                by=_user(request),
+                reason=form.cleaned_data["reason"],
+                notify=form.cleaned_data["notify"],
+            )
+        except (ValidationError, RecordLockedError) as exc:
+            _add_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            )
+        else:
+            messages.success(
+                request, _("Saved as version %(version)d.") % {"version": edit.record.version}
+            )
+            return redirect(edit.record)
+    return _form_page(
+        request,
+        form,
+        title=_("Change %(commitment)s") % {"commitment": commitment},
+        crumbs=[COMMITMENTS, (str(commitment), commitment.get_absolute_url())],
+        submit=_("Save as a new version"),
+    )
+
+
+@permission_required("customers.review_commitment", "customers.add_commitmentreview")
+def commitment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review a commitment before it is made (8.2.3): each requirement, then the outcome."""
+    commitment = get_object_or_404(Commitment.objects.select_related("customer"), pk=pk)
+    refused = _refuse_edit(request, commitment)
+    if refused:
+        return refused
+    requirements = list(commitment.requirements.select_related("product").order_by("title"))
+    form = ReviewForm(request.POST or None, requirements=requirements)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.commitment_review(
+                commitment=commitment,
+                by=_user(request),
+                reviewed_on=data["reviewed_on"],
+                outcome=data["outcome"],
+                conditions=data["conditions"],
+                differences=data["differences"],
+                verbal_requirements=data["verbal_requirements"],
+                findings=[
+                    services.ItemFinding(
+                        requirement=r,
+                        can_meet=data[f"meet_{r.pk}"] == "yes",
+                        note=data[f"note_{r.pk}"],
+                    )
+                    for r in requirements
+                ],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The review is recorded."))
+            return redirect(commitment)
+    return render(
+        request,
+        "customers/commitment_review.html",
+        {
+            "form": form,
+            "commitment": commitment,
+            "crumbs": [COMMITMENTS, (str(commitment), commitment.get_absolute_url())],
+        },
+    )
+
+
+@permission_required("customers.review_commitment", "customers.change_commitment")
+@require_POST
+def commitment_make(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a commitment made, if its review allows it."""
+    commitment = get_object_or_404(Commitment, pk=pk)
+    try:
+        services.commitment_make(commitment=commitment, by=_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(commitment)s is made.") % {"commitment": commitment})
+    return redirect(commitment)
+
+
+@permission_required("customers.change_commitment")
+@require_POST
+def commitment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment, pk=pk)
+    reopen = request.POST.get("reopen") == "1"
+    try:
+        services.commitment_withdraw(commitment=commitment, by=_user(request), reopen=reopen)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The commitment is back to not yet made.")
+            if reopen
+            else _("The commitment is withdrawn."),
+        )
+    return redirect(commitment)
+
+
+@permission_required("customers.change_commitment")
+def commitment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment, pk=pk)
+    return _void(
+        request,
+        commitment,
+        back=commitment.get_absolute_url(),
+        crumbs=[COMMITMENTS, (str(commitment), commitment.get_absolute_url())],
+    )
+
+
+# Changes and acknowledgements ---------------------------------------------------------
+
+
+@permission_required("customers.view_change")
+def change_list(request: HttpRequest) -> HttpResponse:
+    """List changes with how many of the people concerned acknowledged each."""
+    return _list(
+        request,
+        ChangeFilter,
+        selectors.change_list().order_by("-changed_at", "-pk"),
+        "customers/change_list.html",
+    )
+
+
+@permission_required("customers.view_change")
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a change: both versions side by side and who has and has not acknowledged."""
+    change = get_object_or_404(
+        Change.objects.select_related("requirement", "commitment__customer", "changed_by"), pk=pk
+    )
+    subject = change.subject
+    rows = selectors.REQUIREMENT_ROWS if change.requirement_id else selectors.COMMITMENT_ROWS
+    versions = {
+        v.number: v
+        for v in subject.versions.filter(
+            number__in=[change.from_version, change.to_version]
+        ).select_related(*(("product", "customer") if change.requirement_id else ()))
+    }
+    acknowledgements = list(change.acknowledgements.select_related("person"))
+    mine = next((a for a in acknowledgements if a.person_id == request.user.pk), None)
+    return render(
+        request,
+        "customers/change_detail.html",
+        {
+            "change": change,
+            "subject": subject,
+            "diff": selectors.diff(
+                rows, versions.get(change.from_version), versions[change.to_version]
+            ),
+            "acknowledgements": acknowledgements,
+            "mine": mine,
+            "reopened": change.reopened_reviews.select_related("commitment"),
+        },
+    )
+
+
+@permission_required("customers.acknowledge_change")
+@require_POST
+def change_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge a change that concerns the signed-in person."""
+    change = get_object_or_404(Change, pk=pk)
+    try:
+        services.change_acknowledge(change=change, by=_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You acknowledged the change."))
+    return redirect(change)
