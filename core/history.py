@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils import timezone
@@ -171,7 +171,7 @@ def insert_with_history(
         pk=meta.pk.column,
         varying=[f.column for f in varying],
         # Each value is cast to its column's type: a bare parameter would be text.
-        constant_sql=[f"CAST(%s AS {f.cast_db_type(connection)})" for f in constant],
+        constant_sql=[f"CAST(%s AS {cast(Any, f).cast_db_type(connection)})" for f in constant],
         constant_columns=[f.column for f in constant],
         constant_values=list(constant.values()),
         history_values=[

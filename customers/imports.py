@@ -624,7 +624,7 @@ def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None
     reason = _("CSV import")
     model = Contact if plan.kind == ImportJob.Kind.CONTACTS else Customer
     fields = CONTACT_FIELDS if model is Contact else CUSTOMER_FIELDS
-    history = model.history.model  # type: ignore[attr-defined]
+    history = model.history.model
     last_history_id = history.objects.aggregate(last=Max("history_id"))["last"] or 0
     done = 0
     for batch in _batches(plan.creates):
@@ -666,9 +666,9 @@ def _record_links_in_history(customer_ids: list[int], after_history_id: int) -> 
     if not customer_ids:
         return
     rows = list(
-        Customer.history.filter(  # type: ignore[attr-defined]
-            id__in=customer_ids, history_id__gt=after_history_id
-        ).values_list("history_id", "id")
+        Customer.history.filter(id__in=customer_ids, history_id__gt=after_history_id).values_list(
+            "history_id", "id"
+        )
     )
     for name, target in (("segments", "segment_id"), ("products", "productservice_id")):
         through = getattr(Customer, name).through

@@ -5,6 +5,7 @@ commitments with reviews, and one changed requirement whose change reopened a ma
 order's review and still waits for one acknowledgement. Loading twice adds nothing."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,17 +30,15 @@ def load() -> list[str]:
     customer = {c.name: c for c in Customer.objects.active()}
     created: list[str] = []
 
-    def requirement(
-        code: str, title: str, text: str, category: str, **extra: object
-    ) -> Requirement:
+    def requirement(code: str, title: str, text: str, category: str, **extra: Any) -> Requirement:
         saved = services.requirement_create(
             requirement=Requirement(
                 product=product[code],
                 title=title,
                 text=text,
                 category=category,
-                owner=extra.pop("owner", manager),  # type: ignore[arg-type]
-                **extra,  # type: ignore[arg-type]
+                owner=extra.pop("owner", manager),
+                **extra,
             ),
             by=manager,
         )
@@ -176,13 +175,13 @@ def load() -> list[str]:
         answers = fields.pop("answers")
         status = fields.pop("status")
         need = services.need_save(
-            need=Need(**fields),  # type: ignore[arg-type]
+            need=Need(**fields),
             by=manager,
             status=Need.Status.OPEN,
-            requirements=answers,  # type: ignore[arg-type]
+            requirements=answers,
         )
         if status != Need.Status.OPEN:
-            services.need_save(need=need, by=manager, status=status)  # type: ignore[arg-type]
+            services.need_save(need=need, by=manager, status=status)
         created.append(f"need {need.title}")
 
     def commitment(

@@ -143,7 +143,7 @@ def requirement_change(
         )
     requirement.status = stored.status
     requirement.version = stored.version + 1
-    requirement._change_reason = reason  # type: ignore[attr-defined]
+    requirement._change_reason = reason
     requirement.full_clean()
     requirement.save()
     _requirement_snapshot(requirement, by=by, reason=reason)
@@ -238,7 +238,7 @@ def requirement_recheck(
     _refuse_if_locked(stored)
     stored.last_checked_on = checked_on
     stored.recheck_due = next_due
-    stored._change_reason = note or _("Checked again")  # type: ignore[attr-defined]
+    stored._change_reason = note or _("Checked again")
     _history_user(stored, by)
     stored.save()
     return stored
@@ -383,7 +383,7 @@ def commitment_change(
     commitment.status = stored.status
     commitment.current_review = stored.current_review
     commitment.version = stored.version + 1
-    commitment._change_reason = reason  # type: ignore[attr-defined]
+    commitment._change_reason = reason
     _history_user(commitment, by)
     commitment.full_clean()
     commitment.save()
@@ -475,9 +475,7 @@ def commitment_review(
         ]
     )
     stored.current_review = review
-    stored._change_reason = _("Reviewed: %(outcome)s") % {  # type: ignore[attr-defined]
-        "outcome": review.get_outcome_display()
-    }
+    stored._change_reason = _("Reviewed: %(outcome)s") % {"outcome": review.get_outcome_display()}
     _history_user(stored, by)
     stored.save()
     return review

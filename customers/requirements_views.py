@@ -121,7 +121,9 @@ def _need_form(request: HttpRequest, need: Need) -> HttpResponse:
         else:
             messages.success(request, _("Need “%(title)s” saved.") % {"title": saved.title})
             return redirect(saved)
-    crumbs = [NEEDS] if creating else [NEEDS, (need.title, need.get_absolute_url())]
+    crumbs: list[Any] = [NEEDS]
+    if not creating:
+        crumbs.append((need.title, need.get_absolute_url()))
     return _form_page(
         request,
         form,

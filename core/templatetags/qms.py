@@ -15,14 +15,8 @@ HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
 def _display(record: Any, field: models.Field, value: Any) -> str:
-    if value in (None, "", []):
+    if value in (None, ""):
         return "—"
-    if isinstance(field, models.ManyToManyField):
-        # simple-history gives the through rows as dicts; show the linked records.
-        key = field.m2m_reverse_field_name()
-        ids = [row[key] for row in value if isinstance(row, dict) and key in row]
-        linked = field.related_model._default_manager.in_bulk(ids)
-        return ", ".join(str(linked[pk]) if pk in linked else f"#{pk}" for pk in ids)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
@@ -37,11 +31,25 @@ def history_entries(record: models.Model, limit: int = 200) -> list[dict[str, An
     rows = list(
         history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
     )
+    m2m = _m2m_links(rows)
     entries = []
     for newer, older in zip(rows, [*rows[1:], None], strict=False):
         changes = []
         if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            # Links are compared from one query per field, not two per history row.
+            delta = newer.diff_against(
+                older, foreign_keys_are_objs=False, excluded_fields=[f.name for f in m2m]
+            )
+            for field, (links, names) in m2m.items():
+                old, new = links.get(older.pk, []), links.get(newer.pk, [])
+                if old != new:
+                    changes.append(
+                        {
+                            "field": field.verbose_name,
+                            "old": ", ".join(names[pk] for pk in old) or "—",
+                            "new": ", ".join(names[pk] for pk in new) or "—",
+                        }
+                    )
             for change in delta.changes:
                 field = newer.instance_type._meta.get_field(change.field)
                 changes.append(
@@ -61,6 +69,28 @@ def history_entries(record: models.Model, limit: int = 200) -> list[dict[str, An
             }
         )
     return entries[:limit]
+
+
+def _m2m_links(rows: list[Any]) -> dict[Any, tuple[dict[int, list[int]], dict[int, str]]]:
+    """Return, per tracked many-to-many field, each history row's links and their names."""
+    if not rows:
+        return {}
+    found: dict[Any, tuple[dict[int, list[int]], dict[int, str]]] = {}
+    for tracked in getattr(rows[0], "_history_m2m_fields", []):
+        field = rows[0].instance_type._meta.get_field(tracked.name)
+        snapshot = getattr(rows[0], field.name).model
+        target = f"{field.m2m_reverse_field_name()}_id"
+        links: dict[int, list[int]] = {}
+        pairs = snapshot.objects.filter(history_id__in=[row.pk for row in rows]).values_list(
+            "history_id", target
+        )
+        for history_id, target_id in pairs.order_by(target):
+            links.setdefault(history_id, []).append(target_id)
+        every = {pk for linked in links.values() for pk in linked}
+        records = field.related_model._default_manager.in_bulk(every)
+        names = {pk: str(records[pk]) if pk in records else f"#{pk}" for pk in every}
+        found[field] = (links, names)
+    return found
 
 
 @register.inclusion_tag("core/partials/history.html")

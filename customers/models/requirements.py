@@ -104,7 +104,7 @@ class Need(VoidableModel, WorkflowModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    requirements = models.ManyToManyField(
+    requirements: "models.ManyToManyField[Requirement, Any]" = models.ManyToManyField(
         "Requirement",
         verbose_name=_("requirements that answer it"),
         blank=True,

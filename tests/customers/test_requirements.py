@@ -121,14 +121,14 @@ def test_a_review_is_refused_when_it_contradicts_itself_and_nothing_is_recorded(
     requirement = commitment.requirements.get()
 
     bad = [
-        dict(outcome="accepted", findings=[services.ItemFinding(requirement, can_meet=False)]),
-        dict(outcome="conditions", findings=[services.ItemFinding(requirement, can_meet=True)]),
-        dict(outcome="accepted", findings=[]),
-        dict(
-            outcome="accepted",
-            findings=[services.ItemFinding(requirement, can_meet=True)],
-            reviewed_on=date(2026, 12, 2),
-        ),
+        {"outcome": "accepted", "findings": [services.ItemFinding(requirement, can_meet=False)]},
+        {"outcome": "conditions", "findings": [services.ItemFinding(requirement, can_meet=True)]},
+        {"outcome": "accepted", "findings": []},
+        {
+            "outcome": "accepted",
+            "findings": [services.ItemFinding(requirement, can_meet=True)],
+            "reviewed_on": date(2026, 12, 2),
+        },
     ]
     for kwargs in bad:
         kwargs.setdefault("reviewed_on", date(2026, 12, 1))
