@@ -123,8 +123,9 @@ def requirement_change(
 ) -> Edit:
     """Save an edited requirement; a change to its content makes a new version.
 
-    A new version reopens the review of every commitment that carries the requirement
-    and asks its owner, the account owners concerned and ``notify`` to acknowledge.
+    A new version of an accepted requirement goes back under review; it reopens the
+    review of every commitment that carries the requirement and asks its owner, the
+    account owners concerned and ``notify`` to acknowledge.
     An edit of the owner or the re-check date alone makes no version.
     """
     stored = Requirement.objects.select_for_update().get(pk=requirement.pk)
@@ -142,6 +143,9 @@ def requirement_change(
             {"reason": _("Say what changed and why: the people concerned read it.")}
         )
     requirement.status = stored.status
+    if stored.status == Requirement.Status.ACCEPTED:
+        # What was accepted is the earlier version: the new one is accepted afresh.
+        requirement.set_status(Requirement.Status.UNDER_REVIEW)
     requirement.version = stored.version + 1
     requirement._change_reason = reason
     requirement.full_clean()
@@ -506,8 +510,9 @@ def commitment_blockers(commitment: Commitment) -> list[str]:
 @transaction.atomic
 def commitment_make(*, commitment: Commitment, by: User) -> Commitment:
     """Mark a commitment made; only after a review that accepts it, dated before it."""
+    # Only the commitment's row is locked: its review is an outer join.
     stored = (
-        Commitment.objects.select_for_update()
+        Commitment.objects.select_for_update(of=("self",))
         .select_related("current_review")
         .get(pk=commitment.pk)
     )

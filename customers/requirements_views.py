@@ -251,10 +251,14 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "Saved as version %(version)d. Reviews of the commitments that carry "
-                        "it are reopened and the people concerned are asked to acknowledge."
+                        "Saved as version %(version)d (%(status)s). Reviews of the "
+                        "commitments that carry it are reopened and the people concerned "
+                        "are asked to acknowledge."
                     )
-                    % {"version": edit.record.version},
+                    % {
+                        "version": edit.record.version,
+                        "status": edit.record.get_status_display().lower(),
+                    },
                 )
             else:
                 messages.success(request, _("Saved; the content is unchanged, so no new version."))

@@ -121,3 +121,16 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert connection.settings_dict["OPTIONS"]["timeout"] == 20
+
+
+def test_every_beat_entry_names_a_registered_task(settings):
+    from qms.celery import app  # noqa: PLC0415 - the app loads every app's tasks
+
+    app.loader.import_default_modules()
+
+    missing = [
+        name
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in app.tasks
+    ]
+    assert not missing

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from core.models import OutboundEmail
@@ -19,6 +20,7 @@ from customers.models import (
     Need,
     Requirement,
 )
+from customers.tasks import remind_requirement_rechecks
 from tests.factories import (
     CommitmentFactory,
     CustomerFactory,
@@ -364,6 +366,18 @@ def test_a_recheck_cannot_be_dated_ahead_or_set_the_next_one_before_it(manager):
 # Workflows and needs --------------------------------------------------------------
 
 
+def test_a_change_to_an_accepted_requirement_puts_it_under_review_again(manager):
+    requirement = RequirementFactory()
+    for status in ("under_review", "accepted"):
+        requirement = services.requirement_set_status(
+            requirement=requirement, by=manager, status=status
+        )
+
+    change_text(requirement, manager, "New text", reason="Why")
+
+    assert Requirement.objects.get(pk=requirement.pk).status == "under_review"
+
+
 def test_a_requirement_moves_only_along_its_workflow(manager):
     requirement = RequirementFactory()
 
@@ -407,3 +421,16 @@ def test_a_closed_need_is_locked_until_it_is_reopened(manager):
         services.need_save(need=need, by=manager, status="addressed")
     reopened = services.need_save(need=need, by=manager, status="open")
     assert reopened.title == "Edited while closed"
+
+
+def test_the_reminder_runs_from_beat_and_by_hand_naming_its_system_actor(settings, capsys):
+    requirement = statutory()
+    entry = settings.CELERY_BEAT_SCHEDULE["remind-requirement-rechecks"]
+    assert entry["task"] == remind_requirement_rechecks.name
+
+    with time_machine.travel(datetime(2026, 12, 11, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata"))):
+        call_command("remind_requirement_rechecks")
+        assert "1 reminder(s) queued." in capsys.readouterr().out
+        assert remind_requirement_rechecks.apply().get() == 0
+
+    assert Requirement.objects.get(pk=requirement.pk).recheck_reminded_for == date(2026, 12, 10)

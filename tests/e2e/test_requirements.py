@@ -11,20 +11,7 @@ from tests.factories import CustomerFactory, ProductServiceFactory, RequirementF
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_order_is_reviewed_made_and_reopened_by_a_change_to_its_requirement(
-    page, visit, login_as
-):
-    owner = UserFactory(role=Role.STAFF, full_name="Riya Owner")
-    account_owner = UserFactory(role=Role.STAFF, full_name="Arjun Account")
-    customer = CustomerFactory(name="Apollo Diagnostics", account_owner=account_owner)
-    requirement = RequirementFactory(
-        product=ProductServiceFactory(name="Calibration service"),
-        title="Certificates within two working days",
-        text="A certificate is issued within 2 working days of the calibration.",
-        owner=owner,
-    )
-    login_as(Role.QUALITY_MANAGER)
-
+def record_review_and_make_an_order(page, visit, customer):
     page.goto(customer.get_absolute_url())
     page.get_by_role("tab", name=re.compile("Commitments")).click()
     visit(name="customer-commitments")
@@ -51,6 +38,23 @@ def test_an_order_is_reviewed_made_and_reopened_by_a_change_to_its_requirement(
     assert page.get_by_text("Order PO-2026-0042 is made.").is_visible()
     assert Commitment.objects.get(reference="PO-2026-0042").status == "made"
 
+
+def test_an_order_is_reviewed_made_and_reopened_by_a_change_to_its_requirement(
+    page, visit, login_as
+):
+    owner = UserFactory(role=Role.STAFF, full_name="Riya Owner")
+    account_owner = UserFactory(role=Role.STAFF, full_name="Arjun Account")
+    customer = CustomerFactory(name="Apollo Diagnostics", account_owner=account_owner)
+    requirement = RequirementFactory(
+        product=ProductServiceFactory(name="Calibration service"),
+        title="Certificates within two working days",
+        text="A certificate is issued within 2 working days of the calibration.",
+        owner=owner,
+    )
+    login_as(Role.QUALITY_MANAGER)
+
+    record_review_and_make_an_order(page, visit, customer)
+
     page.goto(requirement.get_absolute_url())
     page.get_by_role("link", name="Change", exact=True).click()
     visit(name="requirement-change")
@@ -60,7 +64,7 @@ def test_an_order_is_reviewed_made_and_reopened_by_a_change_to_its_requirement(
     page.get_by_label("What changed and why").fill("The customer's auditors asked for it.")
     page.get_by_role("button", name="Save").click()
     visit(name="requirement-changed")
-    assert page.get_by_text("Saved as version 2.", exact=False).is_visible()
+    assert page.get_by_text("Saved as version 2 (draft).", exact=False).is_visible()
     versions = page.get_by_role("table", name=re.compile("Version 1 and version 2"))
     assert versions.get_by_text("within 2 working days").is_visible()
     assert versions.get_by_text("on the day of the calibration").is_visible()
