@@ -148,7 +148,8 @@ def insert_with_history(
     attribute values (``customer_id``, not ``customer``) of plain types, the same keys
     in every row; the other fields take their defaults, sent once rather than per row.
     The history rows are copied from the rows just written, inside the database. Run
-    it inside a transaction.
+    it inside a transaction. The keys come back in ascending order, not necessarily
+    in the order of ``rows``.
     """
     if not rows:
         return []

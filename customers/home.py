@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from customers.models import Acknowledgement, Commitment, Contact, Customer
+from customers.requirements_selectors import flagged_commitments
 from customers.requirements_services import requirements_due_for_recheck
 
 
@@ -27,7 +28,7 @@ def register_summary(request: HttpRequest) -> dict[str, Any]:
 def requirements_summary(request: HttpRequest) -> dict[str, Any]:
     """Return the flags the home page shows: what needs a check, a review or a reading."""
     commitments = Commitment.objects.active().aggregate(
-        reopened=Count("pk", filter=Q(current_review__reopened_at__isnull=False)),
+        reopened=Count("pk", filter=flagged_commitments()),
         unreviewed=Count(
             "pk", filter=Q(current_review__isnull=True, status=Commitment.Status.DRAFT)
         ),

@@ -20,6 +20,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
+from customers.requirements_selectors import flagged_commitments
 
 
 class VoidedHidden(django_filters.FilterSet):
@@ -123,7 +124,7 @@ class RequirementFilter(VoidedHidden):
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "recheck_due":
-            return queryset.filter(recheck_due__lte=timezone.localdate()).exclude(
+            return queryset.filter(recheck_due__lt=timezone.localdate()).exclude(
                 status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED]
             )
         return queryset
@@ -131,7 +132,7 @@ class RequirementFilter(VoidedHidden):
 
 class CommitmentFilter(VoidedHidden):
     FLAGS = [
-        ("review_reopened", _("Review reopened")),
+        ("review_reopened", _("To review again")),
         ("not_reviewed", _("Not reviewed yet")),
     ]
 
@@ -158,7 +159,7 @@ class CommitmentFilter(VoidedHidden):
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "review_reopened":
-            return queryset.filter(current_review__reopened_at__isnull=False)
+            return queryset.filter(flagged_commitments())
         if value == "not_reviewed":
             return queryset.filter(current_review__isnull=True).exclude(
                 status=Commitment.Status.WITHDRAWN

@@ -30,16 +30,33 @@ def _workflow_choices(form: forms.ModelForm, model: Any) -> None:
         field.help_text = _("Only the moves the workflow allows are offered.")
 
 
-def open_requirements(customer: Customer | None = None) -> Any:
-    """Return the requirements a need or a commitment may point to."""
-    requirements = (
-        Requirement.objects.active()
-        .exclude(status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED])
-        .select_related("product")
+def open_requirements(customer: Customer | None = None, linked: Any = None) -> Any:
+    """Return the requirements a need or a commitment may point to, with those it
+    already points to (so that saving a form never drops a link unseen)."""
+    offered = Q(voided_at__isnull=True) & ~Q(
+        status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED]
     )
     if customer is not None:
-        requirements = requirements.filter(Q(customer__isnull=True) | Q(customer=customer))
-    return requirements
+        offered &= Q(customer__isnull=True) | Q(customer=customer)
+    if linked is not None:
+        offered |= Q(pk__in=linked.values("pk"))
+    return Requirement.objects.filter(offered).select_related("product", "owner")
+
+
+def acknowledgers() -> Any:
+    """Return the people who may be asked to acknowledge a change (not auditors)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__permissions__codename="acknowledge_change",
+                groups__permissions__content_type__app_label="customers",
+            )
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 class RequirementChoiceField(forms.ModelMultipleChoiceField):
@@ -61,7 +78,7 @@ class ChangeFields(forms.Form):
     )
     notify = forms.ModelMultipleChoiceField(
         label=_("Also ask to acknowledge"),
-        queryset=User.objects.filter(is_active=True).order_by("full_name", "email"),
+        queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The owner and the account owners concerned are asked anyway."),
@@ -99,9 +116,10 @@ class NeedForm(forms.ModelForm):
         fields["customer"].queryset = Customer.objects.active()
         fields["segment"].queryset = Segment.objects.active()
         customer = self.instance.customer if self.instance.customer_id else None
+        linked = self.instance.requirements.all() if self.instance.pk else None
         fields["requirements"] = RequirementChoiceField(
             label=_("Requirements that answer it"),
-            queryset=open_requirements(customer),
+            queryset=open_requirements(customer, linked),
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
@@ -148,7 +166,10 @@ class RequirementForm(forms.ModelForm):
         fields: Any = self.fields
         fields["product"].queryset = ProductService.objects.active()
         fields["customer"].queryset = Customer.objects.active()
-        fields["owner"].queryset = User.objects.filter(is_active=True)
+        # The owner acknowledges changes: someone who can.
+        fields["owner"].queryset = acknowledgers()
+        if "notify" in fields:
+            fields["notify"].queryset = acknowledgers()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -183,6 +204,15 @@ class RecheckForm(forms.Form):
         kwargs.setdefault("initial", {"checked_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        checked_on, next_due = data.get("checked_on"), data.get("next_due")
+        if checked_on and checked_on > timezone.localdate():
+            self.add_error("checked_on", _("The check cannot be dated in the future."))
+        if checked_on and next_due and next_due <= checked_on:
+            self.add_error("next_due", _("The next check comes after this one."))
+        return data
+
 
 class RequirementStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Requirement.Status.choices)
@@ -197,9 +227,12 @@ class CommitmentForm(forms.ModelForm):
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
+        linked = self.instance.requirements.all() if self.instance.pk else None
+        if "notify" in self.fields:
+            self.fields["notify"].queryset = acknowledgers()  # type: ignore[attr-defined]
         self.fields["requirements"] = RequirementChoiceField(
             label=_("Requirements it carries"),
-            queryset=open_requirements(customer),
+            queryset=open_requirements(customer, linked),
             widget=forms.CheckboxSelectMultiple,
             help_text=_("The requirements for every customer and those of this customer."),
         )
@@ -257,6 +290,25 @@ class ReviewForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+
+    def clean(self) -> dict[str, Any]:
+        # The service checks the same: here all the errors show in one round.
+        data = super().clean() or {}
+        if data.get("reviewed_on") and data["reviewed_on"] > timezone.localdate():
+            self.add_error("reviewed_on", _("A review cannot be dated in the future."))
+        unmet = [r for r in self.requirements if data.get(f"meet_{r.pk}") == "no"]
+        if data.get("outcome") == CommitmentReview.Outcome.ACCEPTED and unmet:
+            self.add_error(
+                "outcome",
+                _(
+                    "A requirement that cannot be met rules out a plain acceptance: accept "
+                    "with conditions or reject."
+                ),
+            )
+        outcome, conditions = data.get("outcome"), (data.get("conditions") or "").strip()
+        if outcome == CommitmentReview.Outcome.CONDITIONS and not conditions:
+            self.add_error("conditions", _("Record the conditions of the acceptance."))
+        return data
 
     def requirement_fields(self) -> list[tuple[Requirement, Any, Any]]:
         return [(r, self[f"meet_{r.pk}"], self[f"note_{r.pk}"]) for r in self.requirements]

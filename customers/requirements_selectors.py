@@ -31,6 +31,15 @@ def requirement_list() -> QuerySet[Requirement]:
     )
 
 
+def flagged_commitments() -> Q:
+    """Return the condition of a flagged commitment: its review reopened by a change, or
+    made while its latest review does not accept it."""
+    return Q(current_review__reopened_at__isnull=False) | Q(
+        status=Commitment.Status.MADE,
+        current_review__outcome=CommitmentReview.Outcome.REJECTED,
+    )
+
+
 def commitment_list() -> QuerySet[Commitment]:
     return Commitment.objects.select_related("customer", "current_review").annotate(
         requirement_count=Count("requirements", distinct=True)

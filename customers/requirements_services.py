@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.email import email_send
 from core.models import User
-from core.records import RecordLockedError, TransitionNotAllowedError, VoidableModel
+from core.records import TransitionNotAllowedError, VoidableModel
 from customers.models import (
     Acknowledgement,
     Change,
@@ -52,7 +52,7 @@ def _move(record: Any, status: str, stored: str | None) -> None:
 
 def _refuse_if_locked(record: VoidableModel) -> None:
     if getattr(record, "is_locked", False) or record.is_voided:
-        raise RecordLockedError(_("This record is closed or voided; reopen it first."))
+        raise ValidationError(_("This record is closed or voided; reopen it first."))
 
 
 # Needs ----------------------------------------------------------------------------
@@ -142,6 +142,28 @@ def requirement_change(
         raise ValidationError(
             {"reason": _("Say what changed and why: the people concerned read it.")}
         )
+    # Locked, so that a review recorded meanwhile cannot miss this change.
+    commitments = list(
+        Commitment.objects.active()
+        .filter(requirements=requirement)
+        .select_related("customer__account_owner", "current_review")
+        .select_for_update(of=("self",))
+    )
+    elsewhere = [
+        c.reference
+        for c in commitments
+        if requirement.customer_id is not None and c.customer_id != requirement.customer_id
+    ]
+    if elsewhere:
+        raise ValidationError(
+            {
+                "customer": _(
+                    "Commitments to other customers carry this requirement (%(refs)s): it "
+                    "cannot belong to one customer only."
+                )
+                % {"refs": ", ".join(elsewhere)}
+            }
+        )
     requirement.status = stored.status
     if stored.status == Requirement.Status.ACCEPTED:
         # What was accepted is the earlier version: the new one is accepted afresh.
@@ -158,12 +180,7 @@ def requirement_change(
         reason=reason,
         changed_by=by,
     )
-    commitments = list(
-        Commitment.objects.active()
-        .filter(requirements=requirement)
-        .exclude(status=Commitment.Status.WITHDRAWN)
-        .select_related("customer__account_owner", "current_review")
-    )
+    # Withdrawn ones too: one brought back must not be made on the old review.
     _reopen_reviews(commitments, change)
     concerned: dict[User, str] = {requirement.owner: Acknowledgement.Concern.OWNER}
     owners = [requirement.customer.account_owner] if requirement.customer else []
@@ -195,12 +212,16 @@ def _ask_to_acknowledge(
     """Create an acknowledgement per person concerned (not the editor) and email each."""
     for person in added:
         concerned.setdefault(person, Acknowledgement.Concern.ADDED)
-    people = {person: concern for person, concern in concerned.items() if person != by}
+    people = {
+        person: concern
+        for person, concern in concerned.items()
+        if person != by and person.is_active and person.has_perm("customers.acknowledge_change")
+    }
     Acknowledgement.objects.bulk_create(
         [Acknowledgement(change=change, person=p, concern=c) for p, c in people.items()]
     )
     for person in people:
-        if person.is_active and person.email:
+        if person.email:
             email_send(
                 to=person.email,
                 purpose="change notice",
@@ -253,7 +274,7 @@ def requirements_due_for_recheck(today: date | None = None) -> Any:
     today = today or timezone.localdate()
     return (
         Requirement.objects.active()
-        .filter(recheck_due__lte=today)
+        .filter(recheck_due__lt=today)
         .exclude(status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED])
     )
 
@@ -264,6 +285,8 @@ def requirements_remind_recheck() -> int:
     due = (
         requirements_due_for_recheck()
         .filter(Q(recheck_reminded_for__isnull=True) | Q(recheck_reminded_for__lt=F("recheck_due")))
+        .filter(owner__is_active=True)
+        .exclude(owner__email="")
         .select_related("owner", "product")
     )
     for requirement in due:
@@ -273,7 +296,7 @@ def requirements_remind_recheck() -> int:
                 Q(recheck_reminded_for__isnull=True) | Q(recheck_reminded_for__lt=F("recheck_due")),
                 pk=requirement.pk,
             ).update(recheck_reminded_for=requirement.recheck_due)
-            if not claimed or not requirement.owner.is_active:
+            if not claimed:
                 continue
             email_send(
                 to=requirement.owner.email,
@@ -404,7 +427,8 @@ def commitment_change(
     concerned: dict[User, str] = {}
     if commitment.customer.account_owner is not None:
         concerned[commitment.customer.account_owner] = Acknowledgement.Concern.ACCOUNT
-    for requirement in requirements:
+    removed = Requirement.objects.filter(pk__in=before - {r.pk for r in requirements})
+    for requirement in [*requirements, *removed.select_related("owner")]:
         concerned.setdefault(requirement.owner, Acknowledgement.Concern.OWNER)
     _ask_to_acknowledge(change, concerned, notify, by=by)
     return Edit(commitment, change)
@@ -434,7 +458,10 @@ def commitment_review(
     """Record a review of the commitment as it stands now (8.2.3)."""
     stored = Commitment.objects.select_for_update().get(pk=commitment.pk)
     _refuse_if_locked(stored)
-    carried = {r.pk: r for r in stored.requirements.all()}
+    # Locked: a change to one of them waits until this review is recorded.
+    carried = {r.pk: r for r in stored.requirements.select_for_update(of=("self",))}
+    if not carried:
+        raise ValidationError(_("The commitment carries no requirement: add one first."))
     found = {f.requirement.pk: f for f in findings}
     errors: dict[str, Any] = {}
     if set(found) != set(carried):
@@ -504,6 +531,22 @@ def commitment_blockers(commitment: Commitment) -> list[str]:
         )
     if review.commitment_version != commitment.version:
         blockers.append(_("The review covers an earlier version of the commitment."))
+    carried = list(commitment.requirements.all())
+    if not carried:
+        blockers.append(_("The commitment carries no requirement."))
+    reviewed = {item.requirement_id: item.requirement_version for item in review.items.all()}
+    stale = [r.reference for r in carried if reviewed.get(r.pk) != r.version]
+    if stale:
+        blockers.append(
+            _("The review does not cover the current version of %(refs)s.")
+            % {"refs": ", ".join(stale)}
+        )
+    closed = [r.reference for r in carried if r.is_locked]
+    if closed:
+        blockers.append(
+            _("%(refs)s is rejected, superseded or voided: take it off the commitment.")
+            % {"refs": ", ".join(closed)}
+        )
     return blockers
 
 
@@ -533,6 +576,8 @@ def commitment_make(*, commitment: Commitment, by: User) -> Commitment:
 def commitment_withdraw(*, commitment: Commitment, by: User, reopen: bool = False) -> Commitment:
     """Withdraw a commitment not yet made, or (``reopen``) bring a withdrawn one back."""
     stored = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if stored.is_voided:
+        raise ValidationError(_("This commitment is voided."))
     target = Commitment.Status.DRAFT if reopen else Commitment.Status.WITHDRAWN
     try:
         stored.set_status(target)

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from core.models import User
+from core.roles import Role
 from customers import requirements_services
 from customers.models import (
     Commitment,
@@ -105,7 +106,8 @@ class RequirementFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Requirement {n}")
     text = "Deliver within 10 working days of the order."
     category = Requirement.Category.DELIVERY
-    owner = factory.SubFactory(UserFactory)
+    # An owner who can acknowledge changes, as the requirement form demands.
+    owner = factory.SubFactory(UserFactory, role=Role.STAFF)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

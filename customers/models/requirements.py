@@ -265,7 +265,7 @@ class Requirement(VoidableModel, WorkflowModel):
         """Return whether the law or standard is due to be checked again."""
         return (
             self.recheck_due is not None
-            and self.recheck_due <= timezone.localdate()
+            and self.recheck_due < timezone.localdate()
             and self.status not in (self.Status.REJECTED, self.Status.SUPERSEDED)
             and not self.is_voided
         )
@@ -400,6 +400,15 @@ class Commitment(VoidableModel, WorkflowModel):
         """Return whether a change reopened the latest review, so it must be redone."""
         review = self.current_review
         return review is not None and review.reopened_at is not None
+
+    @property
+    def needs_review_again(self) -> bool:
+        """Return whether the commitment is flagged: its review reopened, or it is made
+        but its latest review does not accept it."""
+        review = self.current_review
+        return self.review_reopened or (
+            self.status == self.Status.MADE and review is not None and not review.accepts
+        )
 
 
 class CommitmentVersion(models.Model):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from core.models import OutboundEmail
 from core.roles import Role
+from core.services import record_void
 from customers import requirements_services as services
 from customers.models import (
     Acknowledgement,
@@ -210,14 +211,17 @@ def test_a_change_reopens_the_review_of_a_made_commitment_which_stays_made(manag
 
 
 def test_a_change_asks_the_people_concerned_but_not_the_editor_to_acknowledge(manager):
-    owner = UserFactory(full_name="Riya Owner")
-    account_owner = UserFactory(full_name="Arjun Account")
-    added = UserFactory(full_name="Sam Added")
+    owner = UserFactory(role=Role.STAFF, full_name="Riya Owner")
+    account_owner = UserFactory(role=Role.TOP_MANAGEMENT, full_name="Arjun Account")
+    added = UserFactory(role=Role.STAFF, full_name="Sam Added")
+    auditor = UserFactory(role=Role.AUDITOR, full_name="Ada Auditor")
     customer = CustomerFactory(account_owner=account_owner)
     requirement = RequirementFactory(owner=owner)
     CommitmentFactory(customer=customer, requirements=[requirement], by=manager)
 
-    edit = change_text(requirement, manager, "New text.", reason="Why", notify=[added, manager])
+    edit = change_text(
+        requirement, manager, "New text.", reason="Why", notify=[added, manager, auditor]
+    )
 
     concerns = {
         a.person.full_name: (a.concern, a.acknowledged_at)
@@ -237,7 +241,7 @@ def test_a_change_asks_the_people_concerned_but_not_the_editor_to_acknowledge(ma
 
 
 def test_each_person_acknowledges_once_and_others_cannot(manager):
-    owner = UserFactory()
+    owner = UserFactory(role=Role.STAFF)
     requirement = RequirementFactory(owner=owner)
     change = change_text(requirement, manager, "New text.", reason="Why").change
 
@@ -247,7 +251,7 @@ def test_each_person_acknowledges_once_and_others_cannot(manager):
     assert first.acknowledged_at is not None
     assert again.acknowledged_at == first.acknowledged_at
     with pytest.raises(ValidationError, match="does not ask you"):
-        services.change_acknowledge(change=change, by=UserFactory())
+        services.change_acknowledge(change=change, by=UserFactory(role=Role.STAFF))
     assert Acknowledgement.objects.count() == 1
 
 
@@ -434,3 +438,102 @@ def test_the_reminder_runs_from_beat_and_by_hand_naming_its_system_actor(setting
         assert remind_requirement_rechecks.apply().get() == 0
 
     assert Requirement.objects.get(pk=requirement.pk).recheck_reminded_for == date(2026, 12, 10)
+
+
+# What the review of the first version found (helper-1's review) -------------------
+
+
+def test_a_commitment_brought_back_after_a_change_is_not_made_on_its_old_review(manager):
+    commitment = CommitmentFactory()
+    review(commitment, manager)
+    services.commitment_withdraw(commitment=commitment, by=manager)
+    change_text(commitment.requirements.get(), manager, "Changed meanwhile", reason="Why")
+    services.commitment_withdraw(commitment=commitment, by=manager, reopen=True)
+
+    with pytest.raises(ValidationError, match="reopened the review"):
+        services.commitment_make(commitment=commitment, by=manager)
+    assert Commitment.objects.get(pk=commitment.pk).status == "draft"
+
+
+def test_a_review_that_missed_a_requirement_version_does_not_let_it_be_made(manager):
+    commitment = CommitmentFactory()
+    review(commitment, manager)
+    requirement = commitment.requirements.get()
+    # A version written behind the services' back: the gate still reads the versions.
+    Requirement.objects.filter(pk=requirement.pk).update(version=2)
+
+    with pytest.raises(ValidationError, match="does not cover the current version"):
+        services.commitment_make(commitment=commitment, by=manager)
+
+
+def test_a_commitment_carrying_a_rejected_requirement_cannot_be_made(manager):
+    commitment = CommitmentFactory()
+    review(commitment, manager)
+    requirement = commitment.requirements.get()
+    for status in ("under_review", "rejected"):
+        requirement = services.requirement_set_status(
+            requirement=requirement, by=manager, status=status
+        )
+
+    with pytest.raises(ValidationError, match="rejected, superseded or voided"):
+        services.commitment_make(commitment=commitment, by=manager)
+
+
+def test_a_requirement_carried_for_one_customer_cannot_move_to_another(manager):
+    commitment = CommitmentFactory()
+    requirement = commitment.requirements.get()
+    requirement.customer = CustomerFactory()
+
+    with pytest.raises(ValidationError, match="other customers carry"):
+        services.requirement_change(requirement=requirement, by=manager, reason="Move it")
+
+    assert Requirement.objects.get(pk=requirement.pk).customer_id is None
+
+
+def test_a_commitment_with_no_requirement_cannot_be_reviewed(manager):
+    commitment = CommitmentFactory()
+    commitment.requirements.clear()
+
+    with pytest.raises(ValidationError, match="carries no requirement"):
+        services.commitment_review(
+            commitment=commitment,
+            by=manager,
+            reviewed_on=date(2026, 12, 1),
+            outcome="accepted",
+            findings=[],
+        )
+    assert not CommitmentReview.objects.exists()
+
+
+def test_the_owner_of_a_requirement_taken_off_a_commitment_is_asked_too(manager):
+    leaving = RequirementFactory(owner=UserFactory(role=Role.STAFF, full_name="Lee Leaving"))
+    staying = RequirementFactory(owner=UserFactory(role=Role.STAFF, full_name="Sam Staying"))
+    commitment = CommitmentFactory(requirements=[leaving, staying], by=manager)
+
+    edit = services.commitment_change(
+        commitment=commitment, requirements=[staying], by=manager, reason="Not needed"
+    )
+
+    asked = {a.person.full_name for a in edit.change.acknowledgements.all()}
+    assert asked >= {"Lee Leaving", "Sam Staying"}
+
+
+def test_a_made_commitment_whose_new_review_rejects_it_stays_flagged(manager):
+    commitment = CommitmentFactory()
+    review(commitment, manager)
+    services.commitment_make(commitment=commitment, by=manager)
+    change_text(commitment.requirements.get(), manager, "Harder now", reason="Why")
+
+    review(commitment, manager, outcome="rejected", can_meet=False)
+
+    commitment = Commitment.objects.select_related("current_review").get(pk=commitment.pk)
+    assert not commitment.review_reopened
+    assert commitment.needs_review_again
+
+
+def test_a_voided_commitment_is_neither_withdrawn_nor_brought_back(manager):
+    commitment = CommitmentFactory()
+    record_void(record=commitment, by=manager, reason="Entered twice")
+
+    with pytest.raises(ValidationError, match="voided"):
+        services.commitment_withdraw(commitment=commitment, by=manager)

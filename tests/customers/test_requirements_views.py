@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from core.roles import Role
+from core.services import record_void
 from customers import requirements_services as services
 from customers.models import Acknowledgement, Commitment, CommitmentReview, Need, Requirement
 from tests.factories import (
@@ -44,7 +45,7 @@ def make_rows(count, by):
     """Rows for every list: needs, requirements, commitments (reviewed) and changes."""
     for _ in range(count):
         customer = CustomerFactory(account_owner=by)
-        requirement = RequirementFactory(customer=customer, owner=UserFactory())
+        requirement = RequirementFactory(customer=customer, owner=UserFactory(role=Role.STAFF))
         need = NeedFactory(customer=customer)
         need.requirements.add(requirement)
         commitment = CommitmentFactory(customer=customer, requirements=[requirement], by=by)
@@ -85,7 +86,7 @@ def test_the_lists_make_the_same_number_of_queries_for_3_or_30_rows(
 def test_the_detail_pages_make_the_same_number_of_queries_for_1_or_6_versions(
     signed_in, quality_manager, django_assert_max_num_queries
 ):
-    requirement = RequirementFactory(owner=UserFactory())
+    requirement = RequirementFactory(owner=UserFactory(role=Role.STAFF))
     commitment = CommitmentFactory(requirements=[requirement], by=quality_manager)
     changed(requirement, quality_manager, "Second text")
     commitment.refresh_from_db()
@@ -257,6 +258,9 @@ def test_the_recheck_flag_lists_requirements_past_their_date(signed_in, quality_
 
     assert list(signed_in.get(url).context["page"]) == []
     with time_machine.travel(datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata"))):
+        signed_in.force_login(quality_manager)
+        assert list(signed_in.get(url).context["page"]) == []  # due today, not yet past
+    with time_machine.travel(datetime(2026, 12, 11, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata"))):
         signed_in.force_login(quality_manager)  # the session of 1 December has expired
         response = signed_in.get(url)
         home = signed_in.get("/").content.decode()
@@ -337,3 +341,56 @@ def test_quality_managers_edit_and_review_and_the_other_roles_read(client, role,
     ]:
         status = client.get(reverse(url_name, args=[record.pk])).status_code
         assert status == (200 if can_edit else 403)
+
+
+def test_editing_a_commitment_shows_a_superseded_requirement_it_carries(signed_in, quality_manager):
+    commitment = CommitmentFactory()
+    requirement = commitment.requirements.get()
+    for status in ("under_review", "accepted", "superseded"):
+        requirement = services.requirement_set_status(
+            requirement=requirement, by=quality_manager, status=status
+        )
+
+    form = signed_in.get(reverse("customers:commitment_edit", args=[commitment.pk])).context["form"]
+
+    assert requirement in form.fields["requirements"].queryset
+    response = signed_in.post(
+        reverse("customers:commitment_edit", args=[commitment.pk]),
+        {
+            "kind": commitment.kind,
+            "reference": commitment.reference,
+            "title": "New title",
+            "committed_on": "2026-12-15",
+            "requirements": [requirement.pk],
+            "reason": "Retitled",
+        },
+    )
+    assert "rejected, superseded or voided" in response.content.decode()
+    assert Commitment.objects.get(pk=commitment.pk).version == 1
+
+
+def test_the_review_form_shows_every_error_in_one_round(signed_in):
+    commitment = CommitmentFactory()
+    requirement = commitment.requirements.get()
+
+    response = signed_in.post(
+        reverse("customers:commitment_review", args=[commitment.pk]),
+        {"reviewed_on": "2026-12-05", "outcome": "conditions", f"meet_{requirement.pk}": "no"},
+    )
+
+    page = response.content.decode()
+    assert "A review cannot be dated in the future." in page
+    assert "Record the conditions of the acceptance." in page
+    assert not CommitmentReview.objects.exists()
+
+
+def test_withdrawing_a_voided_commitment_says_why_it_cannot(signed_in, quality_manager):
+    commitment = CommitmentFactory()
+    record_void(record=commitment, by=quality_manager, reason="Entered twice")
+
+    response = signed_in.post(
+        reverse("customers:commitment_withdraw", args=[commitment.pk]), follow=True
+    )
+
+    assert response.status_code == 200
+    assert "This commitment is voided." in response.content.decode()
