@@ -184,6 +184,11 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     moves = [
         (status, MOVES[status]) for status in MOVES if status in requirement.allowed_transitions()
     ]
+    if requirement.status == Requirement.Status.ACCEPTED:
+        moves = [
+            (status, gettext_lazy("Reopen for review") if status == "under_review" else label)
+            for status, label in moves
+        ]
     return render(
         request,
         "customers/requirement_detail.html",

@@ -2,10 +2,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from core.roles import Role
-from customers.models import Acknowledgement, Commitment, Requirement
+from customers.models import Acknowledgement, Change, Commitment, Need, Requirement
 from tests.factories import CustomerFactory, ProductServiceFactory, RequirementFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,3 +81,31 @@ def test_an_order_is_reviewed_made_and_reopened_by_a_change_to_its_requirement(
     assert acknowledgements.get_by_text("Riya Owner").is_visible()
     assert acknowledgements.get_by_text("Arjun Account").is_visible()
     assert Acknowledgement.objects.filter(acknowledged_at__isnull=True).count() == 2
+
+
+def test_the_registers_pass_the_checks_with_the_demo_data(page, visit, login_as):
+    call_command("load_demo", force=True)
+    login_as(Role.QUALITY_MANAGER)
+    need = Need.objects.filter(customer__isnull=False).first()
+    statutory = Requirement.objects.filter(category="statutory").first()
+    commitment = Commitment.objects.filter(status="made").first()
+    change = Change.objects.first()
+
+    for path, name in [
+        ("/customers/needs/", "needs"),
+        (need.get_absolute_url(), "need"),
+        (f"/customers/needs/{need.pk}/edit/", "need-form"),
+        ("/customers/requirements/?flag=recheck_due", "requirements-recheck-due"),
+        (statutory.get_absolute_url(), "requirement-statutory"),
+        (f"/customers/requirements/{statutory.pk}/recheck/", "recheck-form"),
+        ("/customers/requirements/new/", "requirement-form"),
+        ("/customers/commitments/?flag=review_reopened", "commitments-flagged"),
+        (commitment.get_absolute_url(), "commitment-made-reopened"),
+        ("/customers/commitments/new/", "commitment-choose-customer"),
+        ("/customers/changes/?state=outstanding", "changes-outstanding"),
+        (change.get_absolute_url(), "change"),
+        (commitment.customer.get_absolute_url(), "customer"),
+    ]:
+        visit(path, name=name)
+    page.get_by_role("tab", name=re.compile("Requirements")).click()
+    visit(name="customer-requirements-tab")
