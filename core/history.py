@@ -242,6 +242,10 @@ class Insert:
     def _columns(self, names: list[str]) -> str:
         return ", ".join(f'"{name}"' for name in names)
 
+    @property
+    def history_columns(self) -> str:
+        return self._columns([self.pk, *self.varying, *self.constant_columns, *_HISTORY_COLUMNS])
+
     def postgresql(self, cursor: Any, values: Iterable[list[Any]]) -> list[int]:
         """COPY the rows into a temporary table, then insert them and their history.
 
@@ -265,11 +269,10 @@ class Insert:
         )
         written = self._columns([*self.varying, *self.constant_columns])
         selected = ", ".join([varying, *self.constant_sql])
-        history = self._columns([self.pk, *self.varying, *self.constant_columns, *_HISTORY_COLUMNS])
         cursor.execute(
             f'WITH new AS (INSERT INTO "{self.table}" ({written}) '  # noqa: S608  # nosec B608
             f'SELECT {selected} FROM "{stage}" RETURNING "{self.pk}", {written}) '
-            f'INSERT INTO "{self.history_table}" ({history}) '
+            f'INSERT INTO "{self.history_table}" ({self.history_columns}) '
             f'SELECT "{self.pk}", {written}, %s, %s, %s, %s, %s FROM new RETURNING "{self.pk}"',
             [*self.constant_values, *self.history_values],
         )
@@ -279,18 +282,18 @@ class Insert:
 
     def sqlite(self, cursor: Any, values: list[list[Any]]) -> list[int]:
         """Insert with reserved keys, then copy the history rows from the new rows."""
-        ids = _reserve_ids(cursor, self.table, len(values))
-        written = self._columns([self.pk, *self.varying, *self.constant_columns])
-        marks = ", ".join(["?"] * (len(self.varying) + 1) + ["?"] * len(self.constant_columns))
+        ids = _reserve_ids(cursor, self.table, self.pk, len(values))
+        columns = [self.pk, *self.varying, *self.constant_columns]
+        written = self._columns(columns)
+        marks = ", ".join("?" for _ in columns)
         constants = self.constant_values
         cursor.cursor.executemany(
             f'INSERT INTO "{self.table}" ({written}) VALUES ({marks})',  # noqa: S608  # nosec B608
             [[pk, *row, *constants] for pk, row in zip(ids, values, strict=True)],
         )
-        history = self._columns([self.pk, *self.varying, *self.constant_columns, *_HISTORY_COLUMNS])
         # The keys were reserved as one run under the write lock.
         cursor.execute(
-            f'INSERT INTO "{self.history_table}" ({history}) '  # noqa: S608  # nosec B608
+            f'INSERT INTO "{self.history_table}" ({self.history_columns}) '  # noqa: S608  # nosec B608
             f'SELECT {written}, %s, %s, %s, %s, %s FROM "{self.table}" '
             f'WHERE "{self.pk}" BETWEEN %s AND %s',
             [*self.history_values, ids[0], ids[-1]],
@@ -298,11 +301,11 @@ class Insert:
         return ids
 
 
-def _reserve_ids(cursor: Any, table: str, count: int) -> list[int]:
+def _reserve_ids(cursor: Any, table: str, pk: str, count: int) -> list[int]:
     # SQLite: the transaction holds the database's write lock (IMMEDIATE), so nobody
     # else can take these keys between the read and the insert. AUTOINCREMENT's own
     # counter counts too, so a key that was ever used (and its history) is never reused.
-    sql = f'SELECT COALESCE(MAX(id), 0) FROM "{table}"'  # noqa: S608  # nosec B608
+    sql = f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"'  # noqa: S608  # nosec B608
     cursor.execute(sql)
     highest = cursor.fetchone()[0]
     cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])

@@ -8,6 +8,7 @@
 from typing import Any, ClassVar, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,22 @@ class WorkflowModel(models.Model):
 
     def allowed_transitions(self) -> frozenset[str]:
         return self.TRANSITIONS.get(self.status, frozenset())
+
+    def move_to(self, status: str, *, stored: str | None) -> None:
+        """Put the status a form asks for on a record about to be saved.
+
+        ``stored`` is the status in the database (None for a new record, which takes
+        any status). A move the table forbids raises a ValidationError on ``status``.
+        """
+        if stored is None:
+            self.status = status
+            return
+        self.status = stored
+        if status != stored:
+            try:
+                self.set_status(status)
+            except TransitionNotAllowedError as exc:
+                raise ValidationError({"status": str(exc)}) from exc
 
     def set_status(self, status: str, *, reason: str = "") -> None:
         """Move to ``status`` if the table allows it; the caller saves."""

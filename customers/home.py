@@ -4,8 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from customers.models import Acknowledgement, Commitment, Contact, Customer
-from customers.requirements_selectors import flagged_commitments
-from customers.requirements_services import requirements_due_for_recheck
+from customers.requirements_selectors import flagged_commitments, requirements_due_for_recheck
 
 
 def register_summary(request: HttpRequest) -> dict[str, Any]:

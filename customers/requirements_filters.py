@@ -5,7 +5,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
@@ -20,7 +19,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
-from customers.requirements_selectors import flagged_commitments
+from customers.requirements_selectors import flagged_commitments, recheck_overdue
 
 
 class VoidedHidden(django_filters.FilterSet):
@@ -124,9 +123,7 @@ class RequirementFilter(VoidedHidden):
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "recheck_due":
-            return queryset.filter(recheck_due__lt=timezone.localdate()).exclude(
-                status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED]
-            )
+            return queryset.filter(recheck_overdue())
         return queryset
 
 

@@ -17,6 +17,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
+from customers.requirements_selectors import acknowledgers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,29 +44,14 @@ def open_requirements(customer: Customer | None = None, linked: Any = None) -> A
     return Requirement.objects.filter(offered).select_related("product", "owner")
 
 
-def acknowledgers() -> Any:
-    """Return the people who may be asked to acknowledge a change (not auditors)."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(
-                groups__permissions__codename="acknowledge_change",
-                groups__permissions__content_type__app_label="customers",
-            )
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
 class RequirementChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference} {obj.title} ({obj.product.name}, v{obj.version})"
 
 
 class ChangeFields(forms.Form):
-    """What every edit of a versioned record asks: why, and whom else to tell."""
+    """What every edit of a versioned record asks, after its own fields: why, and
+    whom else to tell."""
 
     reason = forms.CharField(
         label=_("What changed and why"),
@@ -83,6 +69,10 @@ class ChangeFields(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The owner and the account owners concerned are asked anyway."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notify"].queryset = acknowledgers()  # type: ignore[attr-defined]
 
 
 class NeedForm(forms.ModelForm):
@@ -168,8 +158,6 @@ class RequirementForm(forms.ModelForm):
         fields["customer"].queryset = Customer.objects.active()
         # The owner acknowledges changes: someone who can.
         fields["owner"].queryset = acknowledgers()
-        if "notify" in fields:
-            fields["notify"].queryset = acknowledgers()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -181,11 +169,8 @@ class RequirementForm(forms.ModelForm):
         return data
 
 
-class RequirementChangeForm(RequirementForm):
+class RequirementChangeForm(ChangeFields, RequirementForm):
     """An edit of a requirement: content changes make a version, with a reason."""
-
-    reason = ChangeFields.base_fields["reason"]
-    notify = ChangeFields.base_fields["notify"]
 
 
 class RecheckForm(forms.Form):
@@ -228,8 +213,6 @@ class CommitmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
         linked = self.instance.requirements.all() if self.instance.pk else None
-        if "notify" in self.fields:
-            self.fields["notify"].queryset = acknowledgers()  # type: ignore[attr-defined]
         self.fields["requirements"] = RequirementChoiceField(
             label=_("Requirements it carries"),
             queryset=open_requirements(customer, linked),
@@ -238,9 +221,8 @@ class CommitmentForm(forms.ModelForm):
         )
 
 
-class CommitmentChangeForm(CommitmentForm):
-    reason = ChangeFields.base_fields["reason"]
-    notify = ChangeFields.base_fields["notify"]
+class CommitmentChangeForm(ChangeFields, CommitmentForm):
+    """An edit of a commitment: a new version, with a reason."""
 
 
 class CustomerChoiceForm(forms.Form):

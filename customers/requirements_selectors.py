@@ -1,11 +1,14 @@
 """Read queries of the needs, requirements and commitments pages, and version diffs."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User
 from customers.models import (
     Acknowledgement,
     Change,
@@ -17,6 +20,34 @@ from customers.models import (
     RequirementVersion,
     ReviewItem,
 )
+
+
+def acknowledgers() -> QuerySet[User]:
+    """Return the people who may be asked to acknowledge a change (not auditors)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__permissions__codename="acknowledge_change",
+                groups__permissions__content_type__app_label="customers",
+            )
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def recheck_overdue(today: date | None = None) -> Q:
+    """Return the condition of a requirement whose law or standard is overdue a check."""
+    return Q(recheck_due__lt=today or timezone.localdate()) & ~Q(
+        status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED]
+    )
+
+
+def requirements_due_for_recheck(today: date | None = None) -> QuerySet[Requirement]:
+    """Return the requirements whose law or standard is due to be checked again."""
+    return Requirement.objects.active().filter(recheck_overdue(today))
 
 
 def need_list() -> QuerySet[Need]:

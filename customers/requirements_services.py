@@ -31,23 +31,11 @@ from customers.models import (
     RequirementVersion,
     ReviewItem,
 )
+from customers.requirements_selectors import acknowledgers, requirements_due_for_recheck
 
 
 def _history_user(record: Any, by: User) -> None:
     record._history_user = by
-
-
-def _move(record: Any, status: str, stored: str | None) -> None:
-    """Put a new status on a record being saved, only along its workflow."""
-    if stored is None:
-        record.status = status
-        return
-    record.status = stored
-    if status != stored:
-        try:
-            record.set_status(status)
-        except TransitionNotAllowedError as exc:
-            raise ValidationError({"status": str(exc)}) from exc
 
 
 def _refuse_if_locked(record: VoidableModel) -> None:
@@ -64,7 +52,7 @@ def need_save(
 ) -> Need:
     """Save a need from a form, moving its status only along the workflow."""
     stored = None if need.pk is None else Need.objects.get(pk=need.pk).status
-    _move(need, status, stored)
+    need.move_to(status, stored=stored)
     _history_user(need, by)
     need.full_clean()
     need.save()
@@ -212,11 +200,10 @@ def _ask_to_acknowledge(
     """Create an acknowledgement per person concerned (not the editor) and email each."""
     for person in added:
         concerned.setdefault(person, Acknowledgement.Concern.ADDED)
-    people = {
-        person: concern
-        for person, concern in concerned.items()
-        if person != by and person.is_active and person.has_perm("customers.acknowledge_change")
-    }
+    able = set(
+        acknowledgers().filter(pk__in=[p.pk for p in concerned]).values_list("pk", flat=True)
+    )
+    people = {p: concern for p, concern in concerned.items() if p != by and p.pk in able}
     Acknowledgement.objects.bulk_create(
         [Acknowledgement(change=change, person=p, concern=c) for p, c in people.items()]
     )
@@ -267,16 +254,6 @@ def requirement_recheck(
     _history_user(stored, by)
     stored.save()
     return stored
-
-
-def requirements_due_for_recheck(today: date | None = None) -> Any:
-    """Return the requirements whose law or standard is due to be checked again."""
-    today = today or timezone.localdate()
-    return (
-        Requirement.objects.active()
-        .filter(recheck_due__lt=today)
-        .exclude(status__in=[Requirement.Status.REJECTED, Requirement.Status.SUPERSEDED])
-    )
 
 
 def requirements_remind_recheck() -> int:

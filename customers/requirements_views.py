@@ -33,12 +33,11 @@ from customers.requirements_forms import (
     RequirementStatusForm,
     ReviewForm,
 )
-from customers.views import _form_page, _page, _user, _void
+from customers.views import _filtered_list, _form_page, _user, _void
 
 NEEDS = (gettext_lazy("Needs"), "customers:need_list")
 REQUIREMENTS = (gettext_lazy("Requirements"), "customers:requirement_list")
 COMMITMENTS = (gettext_lazy("Commitments"), "customers:commitment_list")
-CHANGES = (gettext_lazy("Changes"), "customers:change_list")
 # The button that moves a requirement to each status.
 MOVES = {
     Requirement.Status.UNDER_REVIEW: gettext_lazy("Submit for review"),
@@ -49,17 +48,6 @@ MOVES = {
 }
 
 
-def _list(request: HttpRequest, filter_class: Any, queryset: Any, template: str) -> HttpResponse:
-    filters = filter_class(request.GET, queryset=queryset, request=request)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        template,
-        {"filter": filters, "page": _page(request, filters.qs), "query": query.urlencode()},
-    )
-
-
 def _refuse_edit(request: HttpRequest, record: Any) -> HttpResponse | None:
     if record.is_voided or record.is_locked:
         messages.error(request, _("This record is closed or voided and cannot be changed now."))
@@ -67,8 +55,11 @@ def _refuse_edit(request: HttpRequest, record: Any) -> HttpResponse | None:
     return None
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
+def _add_errors(form: Any, exc: ValidationError | RecordLockedError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one."""
+    if isinstance(exc, RecordLockedError):
+        form.add_error(None, str(exc))
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -81,7 +72,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 @permission_required("customers.view_need")
 def need_list(request: HttpRequest) -> HttpResponse:
     """List needs and expectations with filters (constant queries)."""
-    return _list(
+    return _filtered_list(
         request,
         NeedFilter,
         selectors.need_list().order_by("-created_at"),
@@ -115,9 +106,7 @@ def _need_form(request: HttpRequest, need: Need) -> HttpResponse:
                 requirements=form.cleaned_data["requirements"],
             )
         except (ValidationError, RecordLockedError) as exc:
-            _add_errors(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-            )
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Need “%(title)s” saved.") % {"title": saved.title})
             return redirect(saved)
@@ -164,7 +153,7 @@ def need_void(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.view_requirement")
 def requirement_list(request: HttpRequest) -> HttpResponse:
     """List requirements; the re-check flag shows those whose law is due a check."""
-    return _list(
+    return _filtered_list(
         request,
         RequirementFilter,
         selectors.requirement_list().order_by("product__name", "title"),
@@ -248,9 +237,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 notify=form.cleaned_data["notify"],
             )
         except (ValidationError, RecordLockedError) as exc:
-            _add_errors(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-            )
+            _add_errors(form, exc)
         else:
             if edit.change:
                 messages.success(
@@ -344,7 +331,7 @@ def requirement_void(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.view_commitment")
 def commitment_list(request: HttpRequest) -> HttpResponse:
     """List commitments; flags show reopened reviews and those not reviewed yet."""
-    return _list(
+    return _filtered_list(
         request,
         CommitmentFilter,
         selectors.commitment_list().order_by("-committed_on", "reference"),
@@ -444,9 +431,7 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 notify=form.cleaned_data["notify"],
             )
         except (ValidationError, RecordLockedError) as exc:
-            _add_errors(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-            )
+            _add_errors(form, exc)
         else:
             messages.success(
                 request, _("Saved as version %(version)d.") % {"version": edit.record.version}
@@ -556,7 +541,7 @@ def commitment_void(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.view_change")
 def change_list(request: HttpRequest) -> HttpResponse:
     """List changes with how many of the people concerned acknowledged each."""
-    return _list(
+    return _filtered_list(
         request,
         ChangeFilter,
         selectors.change_list().order_by("-changed_at", "-pk"),

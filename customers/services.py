@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import OutboundEmail, User
-from core.records import TransitionNotAllowedError
 from customers.models import (
     Contact,
     Customer,
@@ -40,14 +39,7 @@ def customer_save(
     """Save a customer from a form, moving its status only along the workflow."""
     customer._history_user = by  # type: ignore[attr-defined]
     stored = None if customer.pk is None else Customer.objects.get(pk=customer.pk).status
-    if stored is None:
-        customer.status = status
-    elif status != stored:
-        customer.status = stored
-        try:
-            customer.set_status(status)
-        except TransitionNotAllowedError as exc:
-            raise ValidationError({"status": str(exc)}) from exc
+    customer.move_to(status, stored=stored)
     if customer.status != Customer.Status.LOST:
         customer.lost_on, customer.lost_reason = None, ""
     customer.full_clean()

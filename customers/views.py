@@ -57,7 +57,7 @@ def _form_page(
 def _filtered_list(
     request: HttpRequest, filter_class: Any, queryset: Any, template: str
 ) -> HttpResponse:
-    filters = filter_class(request.GET, queryset=queryset)
+    filters = filter_class(request.GET, queryset=queryset, request=request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
