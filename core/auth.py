@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.email import email_send
+from core.email import email_queue
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -55,7 +55,7 @@ class PasswordResetForm(DjangoPasswordResetForm):
         reset_url = settings.SITE_URL + reverse(
             "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
         )
-        email_send(
+        email_queue(
             to=to_email,
             purpose="password_reset",
             template="password_reset",

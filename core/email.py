@@ -1,8 +1,8 @@
 """The one email helper: render, record, send from a task, retry from beat.
 
-``email_send`` renders ``templates/emails/<template>.subject.txt``, ``.txt`` and
+``email_queue`` renders ``templates/emails/<template>.subject.txt``, ``.txt`` and
 ``.html``, stores an ``OutboundEmail`` row and rings the broker after commit. The
-``send_emails`` task claims rows with a conditional UPDATE, sends them over one
+``deliver_emails`` task claims rows with a conditional UPDATE, sends them over one
 connection, and records the outcome; a failed attempt waits for the next delay in
 ``EMAIL_RETRY_DELAYS`` and the ``retry_due_emails`` beat job sends it again, until the
 attempts run out and the row ends as failed with the reason. The broker is never
@@ -26,6 +26,8 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from core import tasks
+from core.broker import ring
 from core.history import current_actor
 from core.models import OutboundEmail, User
 
@@ -54,7 +56,7 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
-def email_send(
+def email_queue(
     *,
     to: str,
     purpose: str,
@@ -93,12 +95,7 @@ def email_send(
 
 def enqueue(email_ids: list[int]) -> None:
     """Ring the broker; if it does not answer, the retry beat job sends the rows later."""
-    from core.tasks import send_emails  # noqa: PLC0415 - tasks import this module
-
-    try:
-        send_emails.delay(email_ids)
-    except Exception:
-        logger.warning("Broker unavailable; %d emails wait for the retry job", len(email_ids))
+    ring(tasks.deliver_emails, email_ids)
 
 
 def _claim(email_id: int, token: uuid.UUID, now: Any) -> OutboundEmail | None:
@@ -146,7 +143,7 @@ def _message(email: OutboundEmail, connection: Any) -> EmailMultiAlternatives:
     return message
 
 
-def emails_send(*, email_ids: Iterable[int]) -> dict[str, int]:
+def emails_deliver(*, email_ids: Iterable[int]) -> dict[str, int]:
     """Send the given queued emails that are due, over one connection; count outcomes."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     delays = settings.EMAIL_RETRY_DELAYS

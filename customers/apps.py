@@ -7,10 +7,13 @@ class CustomersConfig(AppConfig):
 
     name = "customers"
     verbose_name = _("Customers")
+    # Loaded by `manage.py load_demo`, in this order: requirements need customers.
+    demo_modules = ("customers.register.demo", "customers.requirements.demo")
 
     def ready(self) -> None:
         from core.registries import HomePanel, NavItem, home_panels, navigation  # noqa: PLC0415
-        from customers.home import register_summary, requirements_summary  # noqa: PLC0415
+        from customers.register import views as register  # noqa: PLC0415
+        from customers.requirements import views as requirements  # noqa: PLC0415
 
         navigation.register(
             NavItem(
@@ -47,19 +50,19 @@ class CustomersConfig(AppConfig):
             HomePanel(
                 key="customers.requirements",
                 title=_("Requirements and commitments"),
-                template="customers/panels/requirements.html",
+                template="customers/requirements/panels/home.html",
                 permission="customers.view_requirement",
                 order=21,
-                context=requirements_summary,
+                context=requirements.home_panel,
             )
         )
         home_panels.register(
             HomePanel(
                 key="customers.summary",
                 title=_("Customers"),
-                template="customers/panels/summary.html",
+                template="customers/register/panels/home.html",
                 permission="customers.view_customer",
                 order=20,
-                context=register_summary,
+                context=register.home_panel,
             )
         )

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from customers import requirements_views as rviews
-from customers import views
+from customers.register import views
+from customers.requirements import views as rviews
 
 app_name = "customers"
 urlpatterns = [
@@ -24,9 +24,9 @@ urlpatterns = [
     path("catalogue/new/", views.product_create, name="product_create"),
     path("catalogue/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("catalogue/<int:pk>/void/", views.product_void, name="product_void"),
-    path("import/", views.import_start, name="import_start"),
+    path("import/", views.import_start_view, name="import_start"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
-    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/confirm/", views.import_confirm_view, name="import_confirm"),
     path("export/customers.csv", views.export_customers, name="export_customers"),
     path("export/contacts.csv", views.export_contacts, name="export_contacts"),
     # Needs, requirements, commitments and their changes (4.2, 8.2).
@@ -36,21 +36,31 @@ urlpatterns = [
     path("needs/<int:pk>/edit/", rviews.need_edit, name="need_edit"),
     path("needs/<int:pk>/void/", rviews.need_void, name="need_void"),
     path("requirements/", rviews.requirement_list, name="requirement_list"),
-    path("requirements/new/", rviews.requirement_create, name="requirement_create"),
+    path("requirements/new/", rviews.requirement_create_view, name="requirement_create"),
     path("requirements/<int:pk>/", rviews.requirement_detail, name="requirement_detail"),
     path("requirements/<int:pk>/edit/", rviews.requirement_edit, name="requirement_edit"),
     path("requirements/<int:pk>/status/", rviews.requirement_status, name="requirement_status"),
-    path("requirements/<int:pk>/recheck/", rviews.requirement_recheck, name="requirement_recheck"),
+    path(
+        "requirements/<int:pk>/recheck/",
+        rviews.requirement_recheck_view,
+        name="requirement_recheck",
+    ),
     path("requirements/<int:pk>/void/", rviews.requirement_void, name="requirement_void"),
     path("commitments/", rviews.commitment_list, name="commitment_list"),
-    path("commitments/new/", rviews.commitment_create, name="commitment_create"),
+    path("commitments/new/", rviews.commitment_create_view, name="commitment_create"),
     path("commitments/<int:pk>/", rviews.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/edit/", rviews.commitment_edit, name="commitment_edit"),
-    path("commitments/<int:pk>/review/", rviews.commitment_review, name="commitment_review"),
-    path("commitments/<int:pk>/make/", rviews.commitment_make, name="commitment_make"),
-    path("commitments/<int:pk>/withdraw/", rviews.commitment_withdraw, name="commitment_withdraw"),
+    path("commitments/<int:pk>/review/", rviews.commitment_review_view, name="commitment_review"),
+    path("commitments/<int:pk>/make/", rviews.commitment_make_view, name="commitment_make"),
+    path(
+        "commitments/<int:pk>/withdraw/",
+        rviews.commitment_withdraw_view,
+        name="commitment_withdraw",
+    ),
     path("commitments/<int:pk>/void/", rviews.commitment_void, name="commitment_void"),
     path("changes/", rviews.change_list, name="change_list"),
     path("changes/<int:pk>/", rviews.change_detail, name="change_detail"),
-    path("changes/<int:pk>/acknowledge/", rviews.change_acknowledge, name="change_acknowledge"),
+    path(
+        "changes/<int:pk>/acknowledge/", rviews.change_acknowledge_view, name="change_acknowledge"
+    ),
 ]

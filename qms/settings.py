@@ -275,6 +275,11 @@ EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=730)
 # removed always.
 COMMUNICATION_LOG_KEEP_LINKS = env.bool("COMMUNICATION_LOG_KEEP_LINKS", default=DEBUG)
 
+# Uploads -------------------------------------------------------------------------
+
+# The largest CSV file an import takes; the form, the job and the reader check it.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+
 # Accounts, passwords and sessions --------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [

@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 
 from core.models import User
 from core.roles import Role
-from customers import requirements_services
 from customers.models import (
     Commitment,
     Contact,
@@ -15,6 +14,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
+from customers.requirements import services as requirements_services
 from tests.testapp.models import Widget, WidgetPart
 
 TEST_PASSWORD = "correct-horse-battery"

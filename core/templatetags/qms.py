@@ -1,5 +1,6 @@
-"""Template tags every app's pages use: history, record actions, breadcrumbs."""
+"""Template tags every app's pages use: history, record actions, breadcrumbs, dates."""
 
+import datetime
 from typing import Any
 
 from django import template
@@ -118,3 +119,18 @@ def breadcrumb(label: Any, url_name: str = "", *args: Any) -> str:
 def page_url(query: str, number: int) -> str:
     """Return the query string of a list page with its filters and this page number."""
     return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.filter(expects_localtime=True)
+def isotime(value: Any) -> str:
+    """Return a date or datetime as a valid HTML ``<time datetime>`` value.
+
+    A datetime keeps whole seconds and its offset (``2025-03-01T09:05:07+01:00``);
+    Django's ``date:'c'`` adds microseconds, which HTML does not allow. A date gives
+    ``2025-03-01``; anything else gives an empty string.
+    """
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""

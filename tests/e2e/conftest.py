@@ -2,12 +2,22 @@
 
 Every page a test visits through ``visit`` is screenshotted, checked with axe-core
 (injected with ``page.evaluate``, since the Content Security Policy blocks script
-tags) for WCAG 2.2 A and AA violations, and checked for console errors, CSP
-violations included.
+tags) for WCAG 2.2 A and AA violations, checked for console errors, CSP
+violations included, and its HTML, as the server sent it, is checked with the W3C Nu
+HTML checker (vnu.jar from npm). The checker runs as an HTTP service on 127.0.0.1,
+one Java process per test session (per xdist worker), started by the first test
+that visits a page.
 """
 
+import contextlib
+import http.client
 import json
 import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +26,11 @@ import pytest
 from django.conf import settings
 
 from core.roles import Role
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, VNU_JAR_PATH
 from tests.factories import TEST_PASSWORD, UserFactory
 
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = Path(settings.BASE_DIR) / VNU_JAR_PATH
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 CHROMIUM_ARGS = [
@@ -36,6 +47,102 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
 });
 """
+
+
+class HtmlChecker:
+    """The Nu HTML checker as a local HTTP service: one JVM, many documents."""
+
+    def __init__(self, jar: Path) -> None:
+        self.port = _free_port()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        # Starts now and warms up while the browser and the live server start; the
+        # first check waits for it.
+        self.process = subprocess.Popen(  # noqa: S603 - our own fixed command
+            [
+                str(shutil.which("java")),
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(jar),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.ready = False
+
+    def _wait_until_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    self.ready = True
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.log.seek(0)
+        # Its log without the Java stack frames, which say little to a reader here.
+        lines = self.log.read().decode(errors="replace").splitlines()
+        said = "\n".join(line for line in lines if not line.startswith("\tat "))[-3000:]
+        pytest.fail(f"the Nu HTML checker did not start on port {self.port}:\n{said}")
+
+    def check(self, html: bytes) -> list[dict[str, Any]]:
+        """Return the checker's errors in the HTML document (warnings are left out)."""
+        if not self.ready:
+            self._wait_until_ready()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(
+                "POST",
+                "/?out=json",
+                html,
+                # The checker refuses a request without a User-Agent.
+                {"Content-Type": "text/html; charset=utf-8", "User-Agent": "qms-browser-tests"},
+            )
+            answer = connection.getresponse()
+            body = answer.read()
+        finally:
+            connection.close()
+        if answer.status != 200:
+            pytest.fail(f"the Nu HTML checker answered {answer.status}: {body[:500]!r}")
+        messages = json.loads(body)["messages"]
+        # "non-document-error": the checker could not check; that fails too.
+        return [m for m in messages if m["type"] in ("error", "non-document-error")]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def describe_html_errors(errors: list[dict[str, Any]]) -> str:
+    """Return the checker's errors as lines a person can read: where, what, the extract."""
+    lines = []
+    for error in errors:
+        lines.append(f"  line {error.get('lastLine', '?')}: {error['message']}")
+        if extract := error.get("extract", "").strip():
+            lines.append(f"      {extract!r}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def html_checker() -> Iterator[HtmlChecker]:
+    """Run the Nu HTML checker for this session (this xdist worker), from the first use."""
+    checker = HtmlChecker(VNU_JAR)
+    yield checker
+    checker.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +179,16 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
         ),
     )
     page.on("pageerror", lambda error: page.console_errors.append((str(error), "")))
+    # The HTML the server sent for the document on show, not the DOM scripts changed.
+    page.document_response = None
+    page.on(
+        "response",
+        lambda response: (
+            response.request.is_navigation_request()
+            and response.frame == page.main_frame
+            and setattr(page, "document_response", response)
+        ),
+    )
     yield page
     context.close()
 
@@ -89,8 +206,18 @@ def check_accessibility(page: Any) -> list[str]:
     ]
 
 
+def document_html(page: Any) -> bytes:
+    """Return the HTML the server sent for the page on show (the DOM if it is gone)."""
+    if page.document_response is not None:
+        with contextlib.suppress(Exception):  # Playwright may no longer hold the body
+            return page.document_response.body()
+    return page.content().encode()
+
+
 @pytest.fixture
-def visit(page: Any, request: pytest.FixtureRequest) -> Callable[..., Any]:
+def visit(
+    page: Any, html_checker: HtmlChecker, request: pytest.FixtureRequest
+) -> Callable[..., Any]:
     """Open a path (or check the current page), screenshot it, fail on any problem."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     test_name = re.sub(r"[^\w.-]+", "_", request.node.name)
@@ -124,6 +251,10 @@ def visit(page: Any, request: pytest.FixtureRequest) -> Callable[..., Any]:
         page.screenshot(path=SCREENSHOTS / f"{test_name}-{label}.png", full_page=True)
         problems = check_accessibility(page)
         assert not problems, f"axe found on {page.url}: {problems}"
+        errors = html_checker.check(document_html(page))
+        assert not errors, (
+            f"the Nu HTML checker found on {page.url}:\n{describe_html_errors(errors)}"
+        )
         assert page.evaluate("document.documentElement.lang"), "the page has no lang"
         assert page.title().strip(), "the page has no title"
         violations = page.evaluate("window.__cspViolations || []")

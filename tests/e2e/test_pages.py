@@ -1,7 +1,7 @@
 import pytest
 
 from core.roles import Role
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, describe_html_errors
 from tests.factories import WidgetFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,3 +68,18 @@ def test_the_harness_sees_a_csp_violation(page, live_server):
 
     assert page.evaluate("window.ran === undefined")
     assert "script-src" in page.evaluate("window.__cspViolations[0]")
+
+
+def test_the_harness_fails_on_invalid_html(html_checker):
+    html = (
+        b'<!DOCTYPE html><html lang="en"><head><title>Bad</title></head><body>'
+        b'<time datetime="2025-03-01T09:05:07.123456+00:00">today</time>'
+        b"<p><div>a block in a paragraph</div></p></body></html>"
+    )
+
+    errors = html_checker.check(html)
+
+    report = describe_html_errors(errors)
+    assert "datetime" in report
+    assert "No “p” element in scope" in report
+    assert all(error["type"] == "error" for error in errors), errors

@@ -6,7 +6,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 
-from core.email import email_send, emails_retry_due
+from core.email import email_queue, emails_retry_due
 from core.models import OutboundEmail
 from tests.factories import WidgetFactory
 
@@ -54,7 +54,7 @@ def smtp_server(settings):
 
 
 def queue_notice(widget):
-    return email_send(
+    return email_queue(
         to="ann@example.com",
         purpose="widget_notice",
         template="widget_notice",

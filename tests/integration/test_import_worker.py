@@ -3,8 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from customers import import_jobs, imports
 from customers.models import Contact, ImportJob
+from customers.register.imports import jobs as import_jobs
+from customers.register.imports import writer
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,8 +15,8 @@ def test_a_real_worker_checks_and_imports_a_large_file(
     celery_worker, wait_for, monkeypatch, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(imports, "ASYNC_ROW_THRESHOLD", 10)
-    monkeypatch.setattr(imports, "BATCH_SIZE", 20)
+    monkeypatch.setattr(import_jobs, "ASYNC_ROW_THRESHOLD", 10)
+    monkeypatch.setattr(writer, "BATCH_SIZE", 20)
     CustomerFactory(name="Acme")
     user = UserFactory()
     rows = "".join(f"Acme,Person {n},p{n}@acme.example\n" for n in range(60))

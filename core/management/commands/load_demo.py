@@ -10,9 +10,22 @@ from core.history import system_actor
 from core.services import roles_sync
 
 
+def demo_modules() -> list[str]:
+    """Return the demo loaders, bottom app first: an app's ``demo_modules`` attribute
+    (one per register, in order), else its ``demo`` module if it has one."""
+    modules = []
+    for config in apps.get_app_configs():
+        named = getattr(config, "demo_modules", None)
+        if named is not None:
+            modules += list(named)
+        elif find_spec(config.name) is not None and find_spec(f"{config.name}.demo") is not None:
+            modules.append(f"{config.name}.demo")
+    return modules
+
+
 class Command(BaseCommand):
     help = (
-        "Load the demo data of every app that has a demo module, bottom app first. "
+        "Load the demo data of every app that has demo modules, bottom app first. "
         "Idempotent: a second run adds nothing."
     )
 
@@ -28,10 +41,7 @@ class Command(BaseCommand):
         roles_sync()
         total = 0
         with system_actor("command load_demo"):
-            for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if find_spec(config.name) is None or find_spec(module_name) is None:
-                    continue
+            for module_name in demo_modules():
                 created = import_module(module_name).load()
                 total += len(created)
                 for line in created:

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from core.history import system_actor
-from customers.requirements_services import requirements_remind_recheck
+from customers.requirements.services import requirements_remind_recheck
 
 
 class Command(BaseCommand):

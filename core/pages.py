@@ -1,0 +1,140 @@
+"""Page plumbing every register uses: the filtered list, the form page, the void page.
+
+Views stay thin: they validate a form, call a service and show what it refused.
+These helpers hold what every such view repeats, with the generic templates in
+``templates/core/`` (``form.html``, ``void.html``, ``partials/filters.html``).
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core.forms import VoidForm
+from core.models import User
+from core.records import RecordLockedError, ensure_editable
+from core.services import record_void
+
+PAGE_SIZE = 25
+
+# A breadcrumb: a label and a URL name or path.
+Crumb = tuple[Any, str]
+
+
+def acting_user(request: HttpRequest) -> User:
+    """Return the signed-in user (every product page needs a login)."""
+    return request.user  # type: ignore[return-value]
+
+
+def paginate(request: HttpRequest, queryset: Any) -> Page:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def filtered_list(
+    request: HttpRequest,
+    filter_class: Any,
+    queryset: QuerySet,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Render a list page: django-filter's form, one page of rows, the query to keep."""
+    filters = filter_class(request.GET, queryset=queryset, request=request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "filter": filters,
+            "page": paginate(request, filters.qs),
+            "query": query.urlencode(),
+            **(context or {}),
+        },
+    )
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    title: str,
+    crumbs: Sequence[Crumb],
+    submit: str,
+    template: str = "core/form.html",
+) -> HttpResponse:
+    """Render a form with its title, breadcrumbs and submit label."""
+    return render(
+        request, template, {"form": form, "title": title, "crumbs": crumbs, "submit": submit}
+    )
+
+
+def show_refusal(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def message_refusal(request: HttpRequest, exc: ValidationError) -> None:
+    """Show a service's refusal as a message, for a button with no form to put it on."""
+    messages.error(request, " ".join(exc.messages))
+
+
+def refuse_if_locked(request: HttpRequest, record: Model) -> HttpResponse | None:
+    """Return a redirect with the guard's message if the record refuses edits."""
+    try:
+        ensure_editable(record)
+    except RecordLockedError as exc:
+        message_refusal(request, exc)
+        return redirect(record)
+    return None
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: Callable[[Any], str],
+) -> Any:
+    """On a valid POST, call ``save(cleaned_data)``; return what it saved, or None.
+
+    A refusal from the service shows on the form; success adds ``success(saved)`` as a
+    message.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as exc:
+        show_refusal(form, exc)
+        return None
+    messages.success(request, success(saved))
+    return saved
+
+
+def void_page(
+    request: HttpRequest, record: Any, *, back: str, crumbs: Sequence[Crumb]
+) -> HttpResponse:
+    """Ask why, then void the record through ``record_void`` and go back."""
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_void(record=record, by=acting_user(request), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", exc)
+        else:
+            messages.success(request, _("“%(name)s” is voided.") % {"name": record})
+            return redirect(back)
+    return render(
+        request, "core/void.html", {"form": form, "record": record, "crumbs": crumbs, "back": back}
+    )

@@ -1,0 +1,152 @@
+"""Writes to the customer register: customers, contacts, the catalogue, erasure."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import django.dispatch
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.history import attribute_change
+from core.models import OutboundEmail, User
+from core.records import ensure_editable
+from customers.models import (
+    Contact,
+    Customer,
+    Erasure,
+    ProductService,
+    Segment,
+    SuppressedEmail,
+    email_hash,
+)
+
+# Sent inside the erasure's transaction; higher apps pseudonymise what they store
+# about the contact (answers, log entries).
+contact_erased = django.dispatch.Signal()
+
+ERASED_NAME = "Erased contact"
+
+
+@transaction.atomic
+def customer_save(
+    *,
+    customer: Customer,
+    by: User,
+    status: str,
+    segments: Iterable[Segment] | None = None,
+    products: Iterable[ProductService] | None = None,
+) -> Customer:
+    """Save a customer from a form, moving its status only along the workflow."""
+    stored = None
+    if customer.pk is not None:
+        stored = Customer.objects.select_for_update().get(pk=customer.pk)
+        ensure_editable(stored)
+    attribute_change(customer, by=by)
+    customer.move_to(status, stored=stored.status if stored else None, by=by)
+    if customer.status != Customer.Status.LOST:
+        customer.lost_on, customer.lost_reason = None, ""
+    customer.full_clean()
+    customer.save()
+    if segments is not None:
+        customer.segments.set(segments)
+    if products is not None:
+        customer.products.set(products)
+    return customer
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact, by: User) -> Contact:
+    """Save a contact from a form, stamping when it opted out or bounced."""
+    if contact.pk is not None:
+        ensure_editable(Contact.objects.select_for_update().get(pk=contact.pk))
+    now = timezone.now()
+    if contact.opted_out and contact.opted_out_at is None:
+        contact.opted_out_at = now
+    if not contact.opted_out:
+        contact.opted_out_at = None
+    if contact.bounced and contact.bounced_at is None:
+        contact.bounced_at = now
+    if not contact.bounced:
+        contact.bounced_at = None
+    attribute_change(contact, by=by)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def catalogue_entry_save(
+    *, entry: Segment | ProductService, by: User, data: dict[str, Any]
+) -> Segment | ProductService:
+    """Save a segment or a catalogue entry from a form's cleaned data."""
+    if entry.pk is not None:
+        entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+        ensure_editable(entry)
+    for name, value in data.items():
+        setattr(entry, name, value)
+    attribute_change(entry, by=by)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def contact_erase(
+    *, contact: Contact, by: User, requested_by: str, requested_on: date, note: str = ""
+) -> Erasure:
+    """Erase a contact's personal data on request; keep the records and figures.
+
+    The contact's identifying fields and every history row of it are pseudonymised,
+    as are the recipient and bodies of emails sent to it; for a single-person
+    customer the customer's name too. A hash of the email goes on the suppression
+    list so that a later import does not bring the person back. The erasure itself
+    is logged with who asked and when.
+    """
+    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    if contact.is_erased:
+        raise ValidationError(_("This contact's personal data was already erased."))
+    if not (requested_by or "").strip():
+        raise ValidationError({"requested_by": _("Say who asked for the erasure.")})
+    old_email = contact.email
+    pseudonym = {
+        "name": f"{ERASED_NAME} {contact.pk}",
+        "email": f"erased-{contact.pk}@erased.invalid",
+        "phone": "",
+        "role": "",
+    }
+    SuppressedEmail.objects.get_or_create(
+        email_hash=email_hash(old_email),
+        defaults={"reason": SuppressedEmail.Reason.ERASED, "created_by": by},
+    )
+    # The erasure is the one write allowed to reach into history rows.
+    Contact.history.filter(id=contact.pk).update(**pseudonym)
+    now = timezone.now()
+    Contact.objects.filter(pk=contact.pk).update(
+        **pseudonym,
+        consent=False,
+        consent_on=None,
+        consent_source="",
+        opted_out=True,
+        opted_out_at=contact.opted_out_at or now,
+        erased_at=now,
+    )
+    OutboundEmail.objects.filter(recipient__iexact=old_email).update(
+        recipient=pseudonym["email"], body_text="", body_html="", secrets=[]
+    )
+    customer = contact.customer
+    if customer.kind == Customer.Kind.PERSON:
+        customer_name = f"{ERASED_NAME} {contact.pk}"
+        Customer.history.filter(id=customer.pk).update(name=customer_name, notes="")
+        Customer.objects.filter(pk=customer.pk).update(name=customer_name, notes="")
+    erasure = Erasure.objects.create(
+        contact=contact,
+        requested_by=requested_by.strip(),
+        requested_on=requested_on,
+        note=note,
+        performed_by=by,
+    )
+    contact_erased.send(sender=Contact, contact=contact, old_email=old_email, erasure=erasure)
+    return erasure

@@ -1,0 +1,412 @@
+"""Pages of the customer register: customers, contacts, segments, the catalogue,
+imports, exports and erasure."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import permission_required
+from core.pages import (
+    acting_user,
+    filtered_list,
+    form_page,
+    message_refusal,
+    paginate,
+    refuse_if_locked,
+    show_refusal,
+    void_page,
+)
+from core.registries import timeline_for
+from customers.models import Contact, Customer, ImportJob, ProductService, Segment
+from customers.register import exports, selectors, services
+from customers.register.filters import ContactFilter, CustomerFilter
+from customers.register.forms import (
+    ContactForm,
+    CustomerForm,
+    EraseForm,
+    ImportForm,
+    ProductServiceForm,
+    SegmentForm,
+)
+from customers.register.imports import jobs
+
+CUSTOMERS = (gettext_lazy("Customers"), "customers:customer_list")
+
+
+@permission_required("customers.view_customer")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    """List customers with search, filters, sorting and pages (constant queries)."""
+    return filtered_list(
+        request,
+        CustomerFilter,
+        selectors.customer_list().order_by("name"),
+        "customers/register/customer_list.html",
+    )
+
+
+@permission_required("customers.view_customer")
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a customer with its contacts, products, timeline and history."""
+    try:
+        customer = selectors.customer_detail(pk)
+    except Customer.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "customers/register/customer_detail.html",
+        {"customer": customer, "timeline": timeline_for(customer, request.user)},
+    )
+
+
+def _customer_form(request: HttpRequest, customer: Customer) -> HttpResponse:
+    creating = customer.pk is None
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.customer_save(
+                customer=form.save(commit=False),
+                by=acting_user(request),
+                status=form.cleaned_data["status"],
+                segments=form.cleaned_data["segments"],
+                products=form.cleaned_data["products"],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, _("Customer “%(name)s” saved.") % {"name": saved.name})
+            return redirect(saved)
+    crumbs = [CUSTOMERS]
+    if not creating:
+        crumbs.append((customer.name, customer.get_absolute_url()))
+    return form_page(
+        request,
+        form,
+        title=_("New customer") if creating else _("Edit %(name)s") % {"name": customer.name},
+        crumbs=crumbs,
+        submit=_("Save customer"),
+    )
+
+
+@permission_required("customers.add_customer")
+def customer_create(request: HttpRequest) -> HttpResponse:
+    return _customer_form(request, Customer())
+
+
+@permission_required("customers.change_customer")
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=pk)
+    return refuse_if_locked(request, customer) or _customer_form(request, customer)
+
+
+@permission_required("customers.change_customer")
+def customer_void(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=pk)
+    return void_page(
+        request,
+        customer,
+        back=customer.get_absolute_url(),
+        crumbs=[
+            CUSTOMERS,
+            (customer.name, customer.get_absolute_url()),
+        ],
+    )
+
+
+# Contacts -----------------------------------------------------------------------
+
+
+@permission_required("customers.view_contact")
+def contact_list(request: HttpRequest) -> HttpResponse:
+    return filtered_list(
+        request,
+        ContactFilter,
+        selectors.contact_list().order_by("name"),
+        "customers/register/contact_list.html",
+    )
+
+
+@permission_required("customers.view_contact")
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.select_related("customer", "voided_by"), pk=pk)
+    return render(
+        request,
+        "customers/register/contact_detail.html",
+        {"contact": contact, "erasures": contact.erasures.select_related("performed_by")},
+    )
+
+
+def _contact_form(request: HttpRequest, customer: Customer, contact: Contact) -> HttpResponse:
+    creating = contact.pk is None
+    form = ContactForm(request.POST or None, instance=contact, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.contact_save(contact=form.save(commit=False), by=acting_user(request))
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, _("Contact “%(name)s” saved.") % {"name": saved.name})
+            return redirect(customer if creating else saved)
+    crumbs = [
+        CUSTOMERS,
+        (customer.name, customer.get_absolute_url()),
+    ]
+    if not creating:
+        crumbs.append((contact.name, contact.get_absolute_url()))
+    return form_page(
+        request,
+        form,
+        title=_("New contact at %(customer)s") % {"customer": customer.name}
+        if creating
+        else _("Edit %(name)s") % {"name": contact.name},
+        crumbs=crumbs,
+        submit=_("Save contact"),
+    )
+
+
+@permission_required("customers.add_contact")
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer.objects.active(), pk=pk)
+    return _contact_form(request, customer, Contact())
+
+
+@permission_required("customers.change_contact")
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.select_related("customer"), pk=pk)
+    return refuse_if_locked(request, contact) or _contact_form(request, contact.customer, contact)
+
+
+@permission_required("customers.change_contact")
+def contact_void(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.select_related("customer"), pk=pk)
+    return void_page(
+        request,
+        contact,
+        back=contact.get_absolute_url(),
+        crumbs=[
+            CUSTOMERS,
+            (contact.customer.name, contact.customer.get_absolute_url()),
+            (contact.name, contact.get_absolute_url()),
+        ],
+    )
+
+
+@permission_required("customers.erase_contact")
+def contact_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a contact's personal data on request, after an explicit confirmation."""
+    contact = get_object_or_404(Contact.objects.select_related("customer"), pk=pk)
+    form = EraseForm(request.POST or None, initial={"requested_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_erase(
+                contact=contact,
+                by=acting_user(request),
+                requested_by=form.cleaned_data["requested_by"],
+                requested_on=form.cleaned_data["requested_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, _("The contact's personal data is erased."))
+            return redirect(contact)
+    return render(request, "customers/register/erase.html", {"form": form, "contact": contact})
+
+
+# Segments and the catalogue ------------------------------------------------------
+
+
+def _catalogue_list(request: HttpRequest, model: type[models.Model], template: str) -> HttpResponse:
+    records = selectors.catalogue_list(model)
+    return render(request, template, {"page": paginate(request, records)})
+
+
+def _catalogue_form(
+    request: HttpRequest, form_class: type[ModelForm], record: Any, *, list_url: str, noun: str
+) -> HttpResponse:
+    form = form_class(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.catalogue_entry_save(
+                entry=form.instance, by=acting_user(request), data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": saved})
+            return redirect(list_url)
+    title = (
+        _("New %(noun)s") % {"noun": noun}
+        if record.pk is None
+        else _("Edit %(name)s") % {"name": record}
+    )
+    return form_page(
+        request, form, title=title, crumbs=[(noun.capitalize(), list_url)], submit=_("Save")
+    )
+
+
+@permission_required("customers.view_segment")
+def segment_list(request: HttpRequest) -> HttpResponse:
+    return _catalogue_list(request, Segment, "customers/register/segment_list.html")
+
+
+@permission_required("customers.add_segment")
+def segment_create(request: HttpRequest) -> HttpResponse:
+    return _catalogue_form(
+        request, SegmentForm, Segment(), list_url="customers:segment_list", noun=_("segment")
+    )
+
+
+@permission_required("customers.change_segment")
+def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    segment = get_object_or_404(Segment.objects.active(), pk=pk)
+    return _catalogue_form(
+        request, SegmentForm, segment, list_url="customers:segment_list", noun=_("segment")
+    )
+
+
+@permission_required("customers.change_segment")
+def segment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    segment = get_object_or_404(Segment, pk=pk)
+    return void_page(
+        request,
+        segment,
+        back="customers:segment_list",
+        crumbs=[(_("Segments"), "customers:segment_list")],
+    )
+
+
+@permission_required("customers.view_productservice")
+def product_list(request: HttpRequest) -> HttpResponse:
+    return _catalogue_list(request, ProductService, "customers/register/product_list.html")
+
+
+@permission_required("customers.add_productservice")
+def product_create(request: HttpRequest) -> HttpResponse:
+    return _catalogue_form(
+        request,
+        ProductServiceForm,
+        ProductService(),
+        list_url="customers:product_list",
+        noun=_("catalogue entry"),
+    )
+
+
+@permission_required("customers.change_productservice")
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(ProductService.objects.active(), pk=pk)
+    return _catalogue_form(
+        request,
+        ProductServiceForm,
+        product,
+        list_url="customers:product_list",
+        noun=_("catalogue entry"),
+    )
+
+
+@permission_required("customers.change_productservice")
+def product_void(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(ProductService, pk=pk)
+    return void_page(
+        request,
+        product,
+        back="customers:product_list",
+        crumbs=[(_("Catalogue"), "customers:product_list")],
+    )
+
+
+# Import and export --------------------------------------------------------------
+
+
+@permission_required("customers.add_importjob", "customers.add_contact", "customers.add_customer")
+def import_start_view(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file; it is checked (a dry run) before anything is imported."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = jobs.import_start(
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                by=acting_user(request),
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            return redirect(job)
+    recent = ImportJob.objects.select_related("created_by")[:10]
+    return render(request, "customers/register/import_form.html", {"form": form, "recent": recent})
+
+
+@permission_required("customers.view_importjob")
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the check's preview, the progress of a running import, or its outcome."""
+    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    # htmx polls for the status part alone while a large file is checked or imported.
+    partial = getattr(request, "htmx", False)
+    template = (
+        "customers/register/partials/import_status.html"
+        if partial
+        else "customers/register/import_detail.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@permission_required("customers.add_importjob", "customers.add_contact", "customers.add_customer")
+@require_POST
+def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    try:
+        job = jobs.import_confirm(job=job, by=acting_user(request))
+    except ValidationError as exc:
+        message_refusal(request, exc)
+    else:
+        job.refresh_from_db()
+        if job.state == ImportJob.State.DONE:
+            messages.success(request, _("The file is imported."))
+        elif job.state == ImportJob.State.CHECKED:
+            messages.error(
+                request,
+                _(
+                    "The register changed since the check and the file now has errors: "
+                    "nothing was imported."
+                ),
+            )
+    return redirect(job)
+
+
+def _download(name: str, lines: Any) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
+
+
+@permission_required("customers.export_customer", "customers.view_customer")
+def export_customers(request: HttpRequest) -> StreamingHttpResponse:
+    filters = CustomerFilter(request.GET, queryset=Customer.objects.order_by("name"))
+    return _download(
+        "customers", exports.csv_lines(exports.CUSTOMER_HEADER, exports.customer_rows(filters.qs))
+    )
+
+
+@permission_required("customers.export_customer", "customers.view_contact")
+def export_contacts(request: HttpRequest) -> StreamingHttpResponse:
+    filters = ContactFilter(
+        request.GET, queryset=selectors.contact_list().order_by("customer__name", "name")
+    )
+    return _download(
+        "contacts", exports.csv_lines(exports.CONTACT_HEADER, exports.contact_rows(filters.qs))
+    )
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any]:
+    """Return what this register's panel on the home page shows the signed-in person."""
+    return selectors.register_summary(user_id=request.user.pk)

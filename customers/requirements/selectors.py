@@ -1,0 +1,178 @@
+"""Read queries of the needs, requirements and commitments pages, and version diffs."""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.models import User
+from customers.models import (
+    Acknowledgement,
+    Change,
+    Commitment,
+    CommitmentReview,
+    CommitmentVersion,
+    Need,
+    Requirement,
+    RequirementVersion,
+    ReviewItem,
+)
+
+
+def acknowledgers() -> QuerySet[User]:
+    """Return the people who may be asked to acknowledge a change (not auditors)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__permissions__codename="acknowledge_change",
+                groups__permissions__content_type__app_label="customers",
+            )
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def need_list() -> QuerySet[Need]:
+    return Need.objects.select_related("customer", "segment").annotate(
+        requirement_count=Count("requirements", distinct=True)
+    )
+
+
+def requirement_list() -> QuerySet[Requirement]:
+    return Requirement.objects.select_related("product", "customer", "owner").annotate(
+        commitment_count=Count("commitments", distinct=True)
+    )
+
+
+def commitment_list() -> QuerySet[Commitment]:
+    return Commitment.objects.select_related("customer", "current_review").annotate(
+        requirement_count=Count("requirements", distinct=True)
+    )
+
+
+def change_list() -> QuerySet[Change]:
+    return Change.objects.select_related(
+        "requirement", "commitment__customer", "changed_by"
+    ).annotate(
+        asked=Count("acknowledgements", distinct=True),
+        outstanding=Count(
+            "acknowledgements",
+            filter=Q(acknowledgements__acknowledged_at__isnull=True),
+            distinct=True,
+        ),
+    )
+
+
+def _acknowledgements() -> Prefetch:
+    return Prefetch("acknowledgements", queryset=Acknowledgement.objects.select_related("person"))
+
+
+def requirement_detail(pk: int) -> Requirement:
+    return (
+        Requirement.objects.select_related("product", "customer", "owner", "voided_by")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=RequirementVersion.objects.select_related(
+                    "product", "customer", "created_by"
+                ),
+            ),
+            Prefetch("needs", queryset=Need.objects.select_related("customer", "segment")),
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("customer", "current_review"),
+            ),
+            Prefetch(
+                "changes",
+                queryset=Change.objects.select_related("changed_by").prefetch_related(
+                    _acknowledgements()
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def commitment_detail(pk: int) -> Commitment:
+    return (
+        Commitment.objects.select_related(
+            "customer__account_owner", "current_review__reviewer", "made_by", "voided_by"
+        )
+        .prefetch_related(
+            Prefetch(
+                "requirements", queryset=Requirement.objects.select_related("product", "owner")
+            ),
+            Prefetch("versions", queryset=CommitmentVersion.objects.select_related("created_by")),
+            Prefetch(
+                "reviews",
+                queryset=CommitmentReview.objects.select_related(
+                    "reviewer", "reopened_by"
+                ).prefetch_related(
+                    Prefetch("items", queryset=ReviewItem.objects.select_related("requirement"))
+                ),
+            ),
+            Prefetch(
+                "changes",
+                queryset=Change.objects.select_related("changed_by").prefetch_related(
+                    _acknowledgements()
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def commitment_blockers(commitment: Commitment) -> list[str]:
+    """Return why the commitment cannot be marked made now; empty when it can."""
+    if commitment.status != Commitment.Status.DRAFT:
+        return [_("Only a commitment not yet made can be marked made.")]
+    review = commitment.current_review
+    if review is None:
+        return [_("Review the commitment first.")]
+    blockers = []
+    if review.reopened_at is not None:
+        blockers.append(_("A change reopened the review: review the commitment again."))
+    if not review.accepts:
+        blockers.append(_("The latest review did not accept the commitment."))
+    if review.reviewed_on > commitment.committed_on:
+        blockers.append(
+            _("The review (%(review)s) is dated after the commitment date (%(commitment)s).")
+            % {"review": review.reviewed_on, "commitment": commitment.committed_on}
+        )
+    if review.commitment_version != commitment.version:
+        blockers.append(_("The review covers an earlier version of the commitment."))
+    carried = list(commitment.requirements.all())
+    if not carried:
+        blockers.append(_("The commitment carries no requirement."))
+    reviewed = {item.requirement_id: item.requirement_version for item in review.items.all()}
+    stale = [r.reference for r in carried if reviewed.get(r.pk) != r.version]
+    if stale:
+        blockers.append(
+            _("The review does not cover the current version of %(refs)s.")
+            % {"refs": ", ".join(stale)}
+        )
+    closed = [r.reference for r in carried if r.is_locked]
+    if closed:
+        blockers.append(
+            _("%(refs)s is rejected, superseded or voided: take it off the commitment.")
+            % {"refs": ", ".join(closed)}
+        )
+    return blockers
+
+
+def requirements_summary(*, user_id: int | None) -> dict[str, Any]:
+    """Return the flags the home page shows: what needs a check, a review or a reading."""
+    commitments = Commitment.objects.active().aggregate(
+        reopened=Count("pk", filter=Commitment.needs_review_again_q()),
+        unreviewed=Count("pk", filter=Commitment.not_reviewed_q()),
+    )
+    return {
+        "recheck_due": Requirement.objects.recheck_due().count(),
+        "commitments": commitments,
+        "my_acknowledgements": Acknowledgement.objects.filter(
+            person=user_id, acknowledged_at__isnull=True
+        ).count(),
+    }

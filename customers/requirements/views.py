@@ -1,0 +1,598 @@
+"""Pages of the needs, requirements and commitments registers (4.2, 8.2)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import permission_required
+from core.pages import (
+    acting_user,
+    filtered_list,
+    form_page,
+    message_refusal,
+    refuse_if_locked,
+    show_refusal,
+    void_page,
+)
+from core.versions import pick_versions
+from customers.models import (
+    Change,
+    Commitment,
+    CommitmentVersion,
+    Customer,
+    Need,
+    Requirement,
+    RequirementVersion,
+)
+from customers.requirements import selectors, services
+from customers.requirements.filters import (
+    ChangeFilter,
+    CommitmentFilter,
+    NeedFilter,
+    RequirementFilter,
+)
+from customers.requirements.forms import (
+    CommitmentChangeForm,
+    CommitmentForm,
+    CustomerChoiceForm,
+    NeedForm,
+    RecheckForm,
+    RequirementChangeForm,
+    RequirementForm,
+    RequirementStatusForm,
+    ReviewForm,
+)
+
+NEEDS = (gettext_lazy("Needs"), "customers:need_list")
+REQUIREMENTS = (gettext_lazy("Requirements"), "customers:requirement_list")
+COMMITMENTS = (gettext_lazy("Commitments"), "customers:commitment_list")
+# The button that moves a requirement to each status.
+MOVES = {
+    Requirement.Status.UNDER_REVIEW: gettext_lazy("Submit for review"),
+    Requirement.Status.ACCEPTED: gettext_lazy("Accept"),
+    Requirement.Status.REJECTED: gettext_lazy("Reject"),
+    Requirement.Status.DRAFT: gettext_lazy("Back to draft"),
+    Requirement.Status.SUPERSEDED: gettext_lazy("Mark superseded"),
+}
+
+
+# Needs ------------------------------------------------------------------------------
+
+
+@permission_required("customers.view_need")
+def need_list(request: HttpRequest) -> HttpResponse:
+    """List needs and expectations with filters (constant queries)."""
+    return filtered_list(
+        request,
+        NeedFilter,
+        selectors.need_list().order_by("-created_at"),
+        "customers/requirements/need_list.html",
+    )
+
+
+@permission_required("customers.view_need")
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(
+        Need.objects.select_related("customer", "segment", "voided_by").prefetch_related(
+            "requirements__product"
+        ),
+        pk=pk,
+    )
+    return render(request, "customers/requirements/need_detail.html", {"need": need})
+
+
+def _need_form(request: HttpRequest, need: Need) -> HttpResponse:
+    creating = need.pk is None
+    initial = {}
+    if creating and request.GET.get("customer", "").isdigit():
+        initial["customer"] = request.GET["customer"]
+    form = NeedForm(request.POST or None, instance=need, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.need_save(
+                need=form.save(commit=False),
+                by=acting_user(request),
+                status=form.cleaned_data["status"],
+                requirements=form.cleaned_data["requirements"],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, _("Need “%(title)s” saved.") % {"title": saved.title})
+            return redirect(saved)
+    crumbs: list[Any] = [NEEDS]
+    if not creating:
+        crumbs.append((need.title, need.get_absolute_url()))
+    return form_page(
+        request,
+        form,
+        title=_("New need") if creating else _("Edit need"),
+        crumbs=crumbs,
+        submit=_("Save need"),
+    )
+
+
+@permission_required("customers.add_need")
+def need_create(request: HttpRequest) -> HttpResponse:
+    return _need_form(request, Need())
+
+
+@permission_required("customers.change_need")
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need, pk=pk)
+    if need.is_voided:  # a closed need is edited to reopen it
+        return refuse_if_locked(request, need) or redirect(need)
+    return _need_form(request, need)
+
+
+@permission_required("customers.change_need")
+def need_void(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need, pk=pk)
+    return void_page(
+        request,
+        need,
+        back=need.get_absolute_url(),
+        crumbs=[NEEDS, (need.title, need.get_absolute_url())],
+    )
+
+
+# Requirements -------------------------------------------------------------------------
+
+
+@permission_required("customers.view_requirement")
+def requirement_list(request: HttpRequest) -> HttpResponse:
+    """List requirements; the re-check flag shows those whose law is due a check."""
+    return filtered_list(
+        request,
+        RequirementFilter,
+        selectors.requirement_list().order_by("product__name", "title"),
+        "customers/requirements/requirement_list.html",
+    )
+
+
+@permission_required("customers.view_requirement")
+def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a requirement, its versions side by side, its changes and its history."""
+    try:
+        requirement = selectors.requirement_detail(pk)
+    except Requirement.DoesNotExist as exc:
+        raise Http404 from exc
+    versions = list(requirement.versions.all())
+    old, new = pick_versions(versions, request.GET.get("a"), request.GET.get("b"))
+    moves = [
+        (status, MOVES[status]) for status in MOVES if status in requirement.allowed_transitions()
+    ]
+    if requirement.status == Requirement.Status.ACCEPTED:
+        moves = [
+            (status, gettext_lazy("Reopen for review") if status == "under_review" else label)
+            for status, label in moves
+        ]
+    return render(
+        request,
+        "customers/requirements/requirement_detail.html",
+        {
+            "requirement": requirement,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "diff": Requirement.VERSIONED.diff(RequirementVersion, old, new) if new else [],
+            "moves": moves,
+        },
+    )
+
+
+@permission_required("customers.add_requirement")
+def requirement_create_view(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"owner": request.user.pk}
+    for name in ("customer", "product"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = request.GET[name]
+    form = RequirementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.requirement_create(
+                requirement=form.save(commit=False), by=acting_user(request)
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(
+                request, _("%(requirement)s recorded as version 1.") % {"requirement": saved}
+            )
+            return redirect(saved)
+    return form_page(
+        request,
+        form,
+        title=_("New requirement"),
+        crumbs=[REQUIREMENTS],
+        submit=_("Save requirement"),
+    )
+
+
+@permission_required("customers.change_requirement")
+def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a requirement; a change to its content makes a new version (8.2.4)."""
+    requirement = get_object_or_404(Requirement, pk=pk)
+    refused = refuse_if_locked(request, requirement)
+    if refused:
+        return refused
+    form = RequirementChangeForm(request.POST or None, instance=requirement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit = services.requirement_change(
+                requirement=form.save(commit=False),
+                by=acting_user(request),
+                reason=form.cleaned_data["reason"],
+                notify=form.cleaned_data["notify"],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            if edit.change:
+                messages.success(
+                    request,
+                    _(
+                        "Saved as version %(version)d (%(status)s). Reviews of the "
+                        "commitments that carry it are reopened and the people concerned "
+                        "are asked to acknowledge."
+                    )
+                    % {
+                        "version": edit.record.version,
+                        "status": edit.record.get_status_display().lower(),
+                    },
+                )
+            else:
+                messages.success(request, _("Saved; the content is unchanged, so no new version."))
+            return redirect(edit.record)
+    return form_page(
+        request,
+        form,
+        title=_("Change %(requirement)s") % {"requirement": requirement},
+        crumbs=[REQUIREMENTS, (requirement.reference, requirement.get_absolute_url())],
+        submit=_("Save"),
+    )
+
+
+@permission_required("customers.change_requirement")
+@require_POST
+def requirement_status(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = get_object_or_404(Requirement, pk=pk)
+    form = RequirementStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect(requirement)
+    try:
+        saved = services.requirement_set_status(
+            requirement=requirement, by=acting_user(request), status=form.cleaned_data["status"]
+        )
+    except ValidationError as exc:
+        message_refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(requirement)s is now %(status)s.")
+            % {"requirement": saved, "status": saved.get_status_display().lower()},
+        )
+    return redirect(requirement)
+
+
+@permission_required("customers.change_requirement")
+def requirement_recheck_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the law or standard behind a requirement was checked again."""
+    requirement = get_object_or_404(Requirement, pk=pk)
+    refused = refuse_if_locked(request, requirement)
+    if refused:
+        return refused
+    form = RecheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_recheck(
+                requirement=requirement, by=acting_user(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, _("The check is recorded."))
+            return redirect(requirement)
+    return form_page(
+        request,
+        form,
+        title=_("Record a check of %(requirement)s") % {"requirement": requirement},
+        crumbs=[REQUIREMENTS, (requirement.reference, requirement.get_absolute_url())],
+        submit=_("Record the check"),
+    )
+
+
+@permission_required("customers.change_requirement")
+def requirement_void(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = get_object_or_404(Requirement, pk=pk)
+    return void_page(
+        request,
+        requirement,
+        back=requirement.get_absolute_url(),
+        crumbs=[REQUIREMENTS, (requirement.reference, requirement.get_absolute_url())],
+    )
+
+
+# Commitments --------------------------------------------------------------------------
+
+
+@permission_required("customers.view_commitment")
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    """List commitments; flags show reopened reviews and those not reviewed yet."""
+    return filtered_list(
+        request,
+        CommitmentFilter,
+        selectors.commitment_list().order_by("-committed_on", "reference"),
+        "customers/requirements/commitment_list.html",
+    )
+
+
+@permission_required("customers.view_commitment")
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a commitment, its review and what blocks making it, versions and history."""
+    try:
+        commitment = selectors.commitment_detail(pk)
+    except Commitment.DoesNotExist as exc:
+        raise Http404 from exc
+    versions = list(commitment.versions.all())
+    old, new = pick_versions(versions, request.GET.get("a"), request.GET.get("b"))
+    review = commitment.current_review
+    findings = {}
+    if review is not None:
+        findings = {
+            item.requirement_id: item
+            for item in next(r for r in commitment.reviews.all() if r.pk == review.pk).items.all()
+        }
+    return render(
+        request,
+        "customers/requirements/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "carried": [(r, findings.get(r.pk)) for r in commitment.requirements.all()],
+            "blockers": selectors.commitment_blockers(commitment),
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "diff": Commitment.VERSIONED.diff(CommitmentVersion, old, new) if new else [],
+        },
+    )
+
+
+@permission_required("customers.add_commitment")
+def commitment_create_view(request: HttpRequest) -> HttpResponse:
+    """Record a commitment to a customer; a customer is chosen first."""
+    customer_id = request.GET.get("customer", "")
+    if not customer_id.isdigit():
+        chooser = CustomerChoiceForm(request.GET or None)
+        if chooser.is_valid():
+            return redirect(
+                f"{reverse('customers:commitment_create')}?customer={chooser.cleaned_data['customer'].pk}"
+            )
+        return render(
+            request,
+            "customers/requirements/commitment_choose_customer.html",
+            {"form": chooser, "crumbs": [COMMITMENTS]},
+        )
+    customer = get_object_or_404(Customer.objects.active(), pk=int(customer_id))
+    form = CommitmentForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.commitment_create(
+                commitment=form.save(commit=False),
+                requirements=form.cleaned_data["requirements"],
+                by=acting_user(request),
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(commitment)s recorded; review it before it is made.") % {"commitment": saved},
+            )
+            return redirect(saved)
+    return form_page(
+        request,
+        form,
+        title=_("New commitment to %(customer)s") % {"customer": customer.name},
+        crumbs=[COMMITMENTS, (customer.name, customer.get_absolute_url())],
+        submit=_("Save commitment"),
+    )
+
+
+@permission_required("customers.change_commitment")
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a commitment: a new version; a made one stays made, its review reopens."""
+    commitment = get_object_or_404(Commitment.objects.select_related("customer"), pk=pk)
+    refused = refuse_if_locked(request, commitment)
+    if refused:
+        return refused
+    form = CommitmentChangeForm(
+        request.POST or None, instance=commitment, customer=commitment.customer
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit = services.commitment_change(
+                commitment=form.save(commit=False),
+                requirements=form.cleaned_data["requirements"],
+                by=acting_user(request),
+                reason=form.cleaned_data["reason"],
+                notify=form.cleaned_data["notify"],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(
+                request, _("Saved as version %(version)d.") % {"version": edit.record.version}
+            )
+            return redirect(edit.record)
+    return form_page(
+        request,
+        form,
+        title=_("Change %(commitment)s") % {"commitment": commitment},
+        crumbs=[COMMITMENTS, (str(commitment), commitment.get_absolute_url())],
+        submit=_("Save as a new version"),
+    )
+
+
+@permission_required("customers.review_commitment", "customers.add_commitmentreview")
+def commitment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review a commitment before it is made (8.2.3): each requirement, then the outcome."""
+    commitment = get_object_or_404(Commitment.objects.select_related("customer"), pk=pk)
+    refused = refuse_if_locked(request, commitment)
+    if refused:
+        return refused
+    requirements = list(commitment.requirements.select_related("product").order_by("title"))
+    form = ReviewForm(request.POST or None, requirements=requirements)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.commitment_review(
+                commitment=commitment,
+                by=acting_user(request),
+                reviewed_on=data["reviewed_on"],
+                outcome=data["outcome"],
+                conditions=data["conditions"],
+                differences=data["differences"],
+                verbal_requirements=data["verbal_requirements"],
+                findings=[
+                    services.ItemFinding(
+                        requirement=r,
+                        can_meet=data[f"meet_{r.pk}"] == "yes",
+                        note=data[f"note_{r.pk}"],
+                    )
+                    for r in requirements
+                ],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, _("The review is recorded."))
+            return redirect(commitment)
+    return render(
+        request,
+        "customers/requirements/commitment_review.html",
+        {
+            "form": form,
+            "commitment": commitment,
+            "crumbs": [COMMITMENTS, (str(commitment), commitment.get_absolute_url())],
+        },
+    )
+
+
+@permission_required("customers.review_commitment", "customers.change_commitment")
+@require_POST
+def commitment_make_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a commitment made, if its review allows it."""
+    commitment = get_object_or_404(Commitment, pk=pk)
+    try:
+        services.commitment_make(commitment=commitment, by=acting_user(request))
+    except ValidationError as exc:
+        message_refusal(request, exc)
+    else:
+        messages.success(request, _("%(commitment)s is made.") % {"commitment": commitment})
+    return redirect(commitment)
+
+
+@permission_required("customers.change_commitment")
+@require_POST
+def commitment_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment, pk=pk)
+    reopen = request.POST.get("reopen") == "1"
+    try:
+        services.commitment_withdraw(commitment=commitment, by=acting_user(request), reopen=reopen)
+    except ValidationError as exc:
+        message_refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The commitment is back to not yet made.")
+            if reopen
+            else _("The commitment is withdrawn."),
+        )
+    return redirect(commitment)
+
+
+@permission_required("customers.change_commitment")
+def commitment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment, pk=pk)
+    return void_page(
+        request,
+        commitment,
+        back=commitment.get_absolute_url(),
+        crumbs=[COMMITMENTS, (str(commitment), commitment.get_absolute_url())],
+    )
+
+
+# Changes and acknowledgements ---------------------------------------------------------
+
+
+@permission_required("customers.view_change")
+def change_list(request: HttpRequest) -> HttpResponse:
+    """List changes with how many of the people concerned acknowledged each."""
+    return filtered_list(
+        request,
+        ChangeFilter,
+        selectors.change_list().order_by("-changed_at", "-pk"),
+        "customers/requirements/change_list.html",
+    )
+
+
+@permission_required("customers.view_change")
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a change: both versions side by side and who has and has not acknowledged."""
+    change = get_object_or_404(
+        Change.objects.select_related("requirement", "commitment__customer", "changed_by"), pk=pk
+    )
+    subject = change.subject
+    model = Requirement if change.requirement_id else Commitment
+    versions = {
+        v.number: v
+        for v in subject.versions.filter(
+            number__in=[change.from_version, change.to_version]
+        ).select_related(*(("product", "customer") if change.requirement_id else ()))
+    }
+    acknowledgements = list(change.acknowledgements.select_related("person"))
+    mine = next((a for a in acknowledgements if a.person_id == request.user.pk), None)
+    return render(
+        request,
+        "customers/requirements/change_detail.html",
+        {
+            "change": change,
+            "subject": subject,
+            "diff": model.VERSIONED.diff(
+                subject.versions.model,
+                versions.get(change.from_version),
+                versions[change.to_version],
+            ),
+            "acknowledgements": acknowledgements,
+            "mine": mine,
+            "reopened": change.reopened_reviews.select_related("commitment"),
+        },
+    )
+
+
+@permission_required("customers.acknowledge_change")
+@require_POST
+def change_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge a change that concerns the signed-in person."""
+    change = get_object_or_404(Change, pk=pk)
+    try:
+        services.change_acknowledge(change=change, by=acting_user(request))
+    except ValidationError as exc:
+        message_refusal(request, exc)
+    else:
+        messages.success(request, _("You acknowledged the change."))
+    return redirect(change)
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any]:
+    """Return what this register's panel on the home page shows the signed-in person."""
+    return selectors.requirements_summary(user_id=request.user.pk)
