@@ -26,7 +26,6 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
-from core import tasks
 from core.broker import ring
 from core.history import current_actor
 from core.models import OutboundEmail, User
@@ -95,7 +94,7 @@ def email_queue(
 
 def enqueue(email_ids: list[int]) -> None:
     """Ring the broker; if it does not answer, the retry beat job sends the rows later."""
-    ring(tasks.deliver_emails, email_ids)
+    ring("core.tasks.deliver_emails", email_ids)
 
 
 def _claim(email_id: int, token: uuid.UUID, now: Any) -> OutboundEmail | None:

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -89,7 +89,7 @@ def message_refusal(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
-def refuse_if_locked(request: HttpRequest, record: Model) -> HttpResponse | None:
+def refuse_if_locked(request: HttpRequest, record: Any) -> HttpResponse | None:
     """Return a redirect with the guard's message if the record refuses edits."""
     try:
         ensure_editable(record)

@@ -22,6 +22,10 @@ from django.utils.translation import gettext_lazy as _
 status_changed = Signal()
 
 
+VOIDED_MESSAGE = _("This record is voided and can no longer be changed.")
+CLOSED_MESSAGE = _("This record is closed and locked against edits: reopen it first.")
+
+
 class RecordLockedError(ValidationError):
     """Raised when a closed or voided record is edited; a form shows it like any
     other refusal."""
@@ -67,7 +71,7 @@ class VoidableModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_loaded_voided", False):
-            raise RecordLockedError(_("This record is voided and can no longer be changed."))
+            raise RecordLockedError(VOIDED_MESSAGE)
         super().save(*args, **kwargs)
         self._loaded_voided = self.is_voided
 
@@ -110,9 +114,7 @@ class WorkflowModel(models.Model):
             and not getattr(self, "_transition_pending", False)
             and not getattr(self, "_voiding", False)
         ):
-            raise RecordLockedError(
-                _("This record is closed and locked against edits; reopen it first.")
-            )
+            raise RecordLockedError(CLOSED_MESSAGE)
         # Read before saving: the history row and the announcement name the same ones.
         by = getattr(self, "_history_user", None)
         reason = str(getattr(self, "_change_reason", None) or "")
@@ -208,10 +210,6 @@ class WorkflowModel(models.Model):
             self._history_user = by
         if reason:
             self._change_reason = reason
-
-
-VOIDED_MESSAGE = _("This record is voided and can no longer be changed.")
-CLOSED_MESSAGE = _("This record is closed and locked against edits: reopen it first.")
 
 
 def ensure_editable(record: models.Model) -> None:

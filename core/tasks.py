@@ -1,19 +1,19 @@
 """Core's Celery tasks: thin wrappers around services, safe to run twice.
 
-Each task imports the service it calls inside its body: the services import this
-module to enqueue, so the imports point one way.
+Services enqueue these by name (``core.broker.ring``) and never import this module,
+so the imports point one way: tasks -> services.
 """
 
 from celery import shared_task
 from django.core.management import call_command
 
+from core import email, services
+
 
 @shared_task
 def heartbeat(name: str = "worker") -> None:
     """Record that the worker ran a task sent by beat: /healthz reports it."""
-    from core.services import heartbeat_record  # noqa: PLC0415
-
-    heartbeat_record(name=name)
+    services.heartbeat_record(name=name)
 
 
 @shared_task
@@ -25,30 +25,22 @@ def clear_expired_sessions() -> None:
 @shared_task
 def purge_login_records() -> None:
     """Delete login records past their retention period."""
-    from core.services import login_records_purge  # noqa: PLC0415
-
-    login_records_purge()
+    services.login_records_purge()
 
 
 @shared_task
 def deliver_emails(email_ids: list[int]) -> dict[str, int]:
     """Deliver the given queued emails; rows already claimed, sent or not due are skipped."""
-    from core.email import emails_deliver  # noqa: PLC0415
-
-    return emails_deliver(email_ids=email_ids)
+    return email.emails_deliver(email_ids=email_ids)
 
 
 @shared_task
 def retry_due_emails() -> int:
     """Re-enqueue emails whose next attempt is due, and reclaim stale claims."""
-    from core.email import emails_retry_due  # noqa: PLC0415
-
-    return emails_retry_due()
+    return email.emails_retry_due()
 
 
 @shared_task
 def purge_email_bodies() -> int:
     """Blank email bodies past their retention period; the rows stay."""
-    from core.email import emails_purge_bodies  # noqa: PLC0415
-
-    return emails_purge_bodies()
+    return email.emails_purge_bodies()

@@ -61,10 +61,10 @@ class VersionedFields:
     def _show(self, version: models.Model, name: str) -> Any:
         if name in self.display:
             return self.display[name](version)
-        field = version._meta.get_field(name)
+        field: Any = version._meta.get_field(name)
         value = getattr(version, name)
         if field.choices:
-            return dict(field.flatchoices).get(value, value)  # type: ignore[union-attr]
+            return dict(field.flatchoices).get(value, value)
         if isinstance(value, date):
             return value.isoformat()
         return "" if value is None else str(value)

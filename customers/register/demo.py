@@ -129,22 +129,10 @@ def _slug(text: str) -> str:
 @transaction.atomic
 def load() -> list[str]:
     created: list[str] = []
+    # Seeded, so that every run picks the same products and contacts.
     rng = random.Random(9001)  # noqa: S311  # nosec B311 - demo data, not security
-    segments = {}
-    for name, description in SEGMENTS:
-        segments[name], new = Segment.objects.get_or_create(
-            name=name, voided_at=None, defaults={"description": description}
-        )
-        if new:
-            created.append(f"segment {name}")
-    products = []
-    for name, kind, code in PRODUCTS:
-        product, new = ProductService.objects.get_or_create(
-            name=name, voided_at=None, defaults={"kind": kind, "code": code}
-        )
-        products.append(product)
-        if new:
-            created.append(f"catalogue entry {name}")
+    segments = _segments(created)
+    products = _products(created)
     owners = list(User.objects.filter(email__in=[email for email, _, _ in DEMO_USERS[:3]]))
     today = timezone.localdate()
     contacts: list[Contact] = []
@@ -178,21 +166,46 @@ def load() -> list[str]:
         )
         customer.segments.set([segments["Consumers"]])
         created.append(f"customer {name} (a person)")
-        contacts.append(
-            Contact(
-                customer=customer,
-                name=name,
-                email=f"{_slug(name)}@example.net",
-                language="hi" if country == "IN" else "en",
-                consent=True,
-                consent_on=today - timedelta(days=200),
-                consent_source=Contact.ConsentSource.FORM,
-            )
-        )
+        contacts.append(_person_contact(customer, today=today))
     if contacts:
         bulk_create_with_history(contacts, Contact, reason="Demo data")
         created.append(f"{len(contacts)} contacts")
     return created
+
+
+def _segments(created: list[str]) -> dict[str, Segment]:
+    segments = {}
+    for name, description in SEGMENTS:
+        segments[name], new = Segment.objects.get_or_create(
+            name=name, voided_at=None, defaults={"description": description}
+        )
+        if new:
+            created.append(f"segment {name}")
+    return segments
+
+
+def _products(created: list[str]) -> list[ProductService]:
+    products = []
+    for name, kind, code in PRODUCTS:
+        product, new = ProductService.objects.get_or_create(
+            name=name, voided_at=None, defaults={"kind": kind, "code": code}
+        )
+        products.append(product)
+        if new:
+            created.append(f"catalogue entry {name}")
+    return products
+
+
+def _person_contact(customer: Customer, *, today: date) -> Contact:
+    return Contact(
+        customer=customer,
+        name=customer.name,
+        email=f"{_slug(customer.name)}@example.net",
+        language="hi" if customer.country == "IN" else "en",
+        consent=True,
+        consent_on=today - timedelta(days=200),
+        consent_source=Contact.ConsentSource.FORM,
+    )
 
 
 def _phone(rng: random.Random) -> str:

@@ -1,21 +1,13 @@
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ANY, VoidedHidden, YesNoWidget
 from core.models import User
 from customers.models import Contact, Customer, Segment
 
-ANY = _("Any")
 
-
-class YesNoWidget(django_filters.widgets.BooleanWidget):
-    def __init__(self, attrs: dict[str, str] | None = None) -> None:
-        super().__init__(attrs)
-        self.choices = [("", ANY), ("true", _("Yes")), ("false", _("No"))]
-
-
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(VoidedHidden):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     segment = django_filters.ModelChoiceFilter(
         label=_("Segment"),
@@ -31,9 +23,6 @@ class CustomerFilter(django_filters.FilterSet):
         field_name="account_owner",
         queryset=User.objects.filter(owned_customers__isnull=False).distinct(),
         empty_label=ANY,
-    )
-    voided = django_filters.BooleanFilter(
-        label=_("Include voided"), method="show_voided", widget=forms.CheckboxInput
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -65,19 +54,6 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(contacts__email__icontains=value.lower())
         ).distinct()
-
-    def show_voided(
-        self, queryset: QuerySet[Customer], name: str, value: bool
-    ) -> QuerySet[Customer]:
-        # Applied in qs, so that voided customers stay hidden when the box is unset.
-        return queryset
-
-    @property
-    def qs(self) -> QuerySet[Customer]:
-        queryset = super().qs
-        if not self.form.cleaned_data.get("voided"):
-            queryset = queryset.filter(voided_at__isnull=True)
-        return queryset
 
 
 class ContactFilter(django_filters.FilterSet):

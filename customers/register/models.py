@@ -233,7 +233,7 @@ class Contact(VoidableModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = record_history(no_db_index=["customer", "voided_by"])
-    objects = ContactQuerySet.as_manager()
+    objects = ContactQuerySet.as_manager()  # type: ignore[misc]  # narrows the base's
 
     class Meta:
         verbose_name = _("contact")

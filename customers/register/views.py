@@ -84,7 +84,7 @@ def _customer_form(request: HttpRequest, customer: Customer) -> HttpResponse:
         else:
             messages.success(request, _("Customer “%(name)s” saved.") % {"name": saved.name})
             return redirect(saved)
-    crumbs = [CUSTOMERS]
+    crumbs: list[Any] = [CUSTOMERS]
     if not creating:
         crumbs.append((customer.name, customer.get_absolute_url()))
     return form_page(

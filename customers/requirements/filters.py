@@ -1,12 +1,13 @@
 """Filters of the needs, requirements, commitments and changes lists."""
 
-from typing import Any
+from typing import cast
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ANY, VoidedHidden, search_fields
 from core.models import User
 from customers.models import (
     Acknowledgement,
@@ -18,35 +19,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
-from customers.register.filters import ANY
-
-
-class VoidedHidden(django_filters.FilterSet):
-    """A list that hides voided records unless asked."""
-
-    voided = django_filters.BooleanFilter(
-        label=_("Include voided"), method="keep", widget=forms.CheckboxInput
-    )
-
-    def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        return queryset  # applied in qs, so voided rows stay hidden when unset
-
-    @property
-    def qs(self) -> QuerySet:
-        queryset = super().qs
-        if not self.form.cleaned_data.get("voided"):
-            queryset = queryset.filter(voided_at__isnull=True)
-        return queryset
-
-
-def _search(queryset: QuerySet, value: str, *fields: str) -> QuerySet:
-    value = value.strip()
-    if not value:
-        return queryset
-    query = Q()
-    for field in fields:
-        query |= Q(**{f"{field}__icontains": value})
-    return queryset.filter(query)
+from customers.requirements.models import CommitmentQuerySet, RequirementQuerySet
 
 
 class NeedFilter(VoidedHidden):
@@ -73,7 +46,9 @@ class NeedFilter(VoidedHidden):
         fields = ["q", "customer", "segment", "kind", "horizon", "priority", "status"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, value, "title", "description", "other_party", "customer__name")
+        return search_fields(
+            queryset, value, "title", "description", "other_party", "customer__name"
+        )
 
 
 class RequirementFilter(VoidedHidden):
@@ -118,11 +93,11 @@ class RequirementFilter(VoidedHidden):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value.strip().upper().startswith("REQ-") and value.strip()[4:].isdigit():
             return queryset.filter(pk=int(value.strip()[4:]))
-        return _search(queryset, value, "title", "text", "claim", "source")
+        return search_fields(queryset, value, "title", "text", "claim", "source")
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "recheck_due":
-            return queryset.recheck_due()
+            return cast(RequirementQuerySet, queryset).recheck_due()
         return queryset
 
 
@@ -151,13 +126,13 @@ class CommitmentFilter(VoidedHidden):
         fields = ["q", "customer", "kind", "status", "flag"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, value, "reference", "title", "customer__name")
+        return search_fields(queryset, value, "reference", "title", "customer__name")
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "review_reopened":
-            return queryset.needs_review_again()
+            return cast(CommitmentQuerySet, queryset).needs_review_again()
         if value == "not_reviewed":
-            return queryset.not_reviewed()
+            return cast(CommitmentQuerySet, queryset).not_reviewed()
         return queryset
 
 

@@ -153,8 +153,9 @@ class RequirementQuerySet(VoidableQuerySet):
         The list's "Re-check due" flag, the home page's count and the reminders read
         this; ``Requirement.is_recheck_due`` is the same rule for one record.
         """
-        return self.active().filter(
-            Q(recheck_due__lt=today or timezone.localdate())
+        return self.filter(
+            Q(voided_at__isnull=True)
+            & Q(recheck_due__lt=today or timezone.localdate())
             & ~Q(status__in=Requirement.UNCHECKED_STATUSES)
         )
 
@@ -252,7 +253,7 @@ class Requirement(VoidableModel, WorkflowModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = record_history()
-    objects = RequirementQuerySet.as_manager()
+    objects = RequirementQuerySet.as_manager()  # type: ignore[misc]  # narrows the base's
 
     class Meta:
         verbose_name = _("requirement")
@@ -426,7 +427,7 @@ class Commitment(VoidableModel, WorkflowModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = record_history(m2m_fields=[requirements])
-    objects = CommitmentQuerySet.as_manager()
+    objects = CommitmentQuerySet.as_manager()  # type: ignore[misc]  # narrows the base's
 
     class Meta:
         verbose_name = _("commitment")

@@ -197,10 +197,12 @@ def test_a_record_saved_several_times_in_one_transaction_announces_each_move_onc
     widget = WidgetFactory()
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        widget.name = "Edited before closing"
+        widget.save()
         widget.set_status(Widget.Status.CLOSED, by=quality_manager, reason="Done")
         widget.save()
-        widget.save()
         widget.set_status(Widget.Status.OPEN, reason="Customer came back")
+        widget.save()
         widget.save()
         widget.name = "Edited after reopening"
         widget.save()

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from core.broker import ring
 from core.models import User
-from customers import tasks
 from customers.models import ImportJob
 from customers.register.imports import checks, writer
 from customers.register.imports.plan import Plan
@@ -24,6 +23,8 @@ State = ImportJob.State
 CLAIM_LEASE = timedelta(minutes=15)
 # Larger files are checked and imported by a Celery task, with progress on the page.
 ASYNC_ROW_THRESHOLD = 2000
+CHECK_TASK = "customers.tasks.check_import"
+RUN_TASK = "customers.tasks.run_import"
 
 
 def _rows_in(data: bytes) -> int:
@@ -42,7 +43,7 @@ def import_start(*, kind: str, upload: UploadedFile, by: User) -> ImportJob:
     job.file.save(upload.name or "upload.csv", upload, save=False)
     job.save()
     if job.total_rows > ASYNC_ROW_THRESHOLD:
-        transaction.on_commit(lambda: ring(tasks.check_import, job.pk))
+        transaction.on_commit(lambda: ring(CHECK_TASK, job.pk))
     else:
         _check(job, data)
     return job
@@ -96,7 +97,7 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(state=State.IMPORTING, processed_rows=0)
     job.state = State.IMPORTING
     if job.total_rows > ASYNC_ROW_THRESHOLD:
-        transaction.on_commit(lambda: ring(tasks.run_import, job.pk))
+        transaction.on_commit(lambda: ring(RUN_TASK, job.pk))
     else:
         _run(job, by)
     return job
@@ -153,5 +154,5 @@ def imports_reclaim_stale() -> int:
     ids = list(stale.values_list("pk", "state"))
     ImportJob.objects.filter(pk__in=[pk for pk, _ in ids]).update(claimed_at=None)
     for pk, state in ids:
-        ring(tasks.check_import if state == State.CHECKING else tasks.run_import, pk)
+        ring(CHECK_TASK if state == State.CHECKING else RUN_TASK, pk)
     return len(ids)

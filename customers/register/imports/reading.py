@@ -67,7 +67,7 @@ def too_large_message() -> str:
 
 
 def too_large(size: int | None) -> bool:
-    return bool(size) and size > settings.IMPORT_MAX_UPLOAD_BYTES  # type: ignore[operator]
+    return size is not None and size > settings.IMPORT_MAX_UPLOAD_BYTES
 
 
 def read_csv(data: bytes, kind: str) -> list[dict[str, str]]:

@@ -284,7 +284,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(
     monkeypatch.setattr(import_jobs, "ASYNC_ROW_THRESHOLD", 3)
     enqueued = []
     monkeypatch.setattr(
-        import_jobs, "ring", lambda task, job_id: enqueued.append(task.name.rsplit(".")[-1])
+        import_jobs, "ring", lambda task, job_id: enqueued.append(task.rsplit(".")[-1])
     )
     CustomerFactory(name="Acme")
     rows = "".join(f"Acme,Person {n},p{n}@acme.example,,en,no,,no\n" for n in range(5))
