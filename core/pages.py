@@ -99,17 +99,17 @@ def refuse_if_locked(request: HttpRequest, record: Any) -> HttpResponse | None:
     return None
 
 
-def save_form(
+def submit(
     request: HttpRequest,
     form: forms.BaseForm,
     save: Callable[[dict[str, Any]], Any],
     *,
-    success: Callable[[Any], str],
+    success: Callable[[Any], str] | None = None,
 ) -> Any:
-    """On a valid POST, call ``save(cleaned_data)``; return what it saved, or None.
+    """On a valid POST, return ``save(cleaned_data)``; otherwise, or if the service
+    refuses, return None with the refusal shown on the form.
 
-    A refusal from the service shows on the form; success adds ``success(saved)`` as a
-    message.
+    ``success(saved)`` is added as a message when the save goes through.
     """
     if request.method != "POST" or not form.is_valid():
         return None
@@ -118,8 +118,23 @@ def save_form(
     except ValidationError as exc:
         show_refusal(form, exc)
         return None
-    messages.success(request, success(saved))
+    if success is not None:
+        messages.success(request, success(saved))
     return saved
+
+
+def act(request: HttpRequest, action: Callable[[], Any], *, success: Callable[[Any], str]) -> Any:
+    """Run a button's service call; show its refusal or ``success(result)`` as a message.
+
+    Return what the service returned, or None when it refused.
+    """
+    try:
+        done = action()
+    except ValidationError as exc:
+        message_refusal(request, exc)
+        return None
+    messages.success(request, success(done))
+    return done
 
 
 def void_page(

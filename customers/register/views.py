@@ -23,6 +23,7 @@ from core.pages import (
     paginate,
     refuse_if_locked,
     show_refusal,
+    submit,
     void_page,
 )
 from core.registries import timeline_for
@@ -70,20 +71,20 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _customer_form(request: HttpRequest, customer: Customer) -> HttpResponse:
     creating = customer.pk is None
     form = CustomerForm(request.POST or None, instance=customer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.customer_save(
-                customer=form.save(commit=False),
-                by=acting_user(request),
-                status=form.cleaned_data["status"],
-                segments=form.cleaned_data["segments"],
-                products=form.cleaned_data["products"],
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, _("Customer “%(name)s” saved.") % {"name": saved.name})
-            return redirect(saved)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.customer_save(
+            customer=form.save(commit=False),
+            by=acting_user(request),
+            status=data["status"],
+            segments=data["segments"],
+            products=data["products"],
+        ),
+        success=lambda saved: _("Customer “%(name)s” saved.") % {"name": saved.name},
+    )
+    if saved is not None:
+        return redirect(saved)
     crumbs: list[Any] = [CUSTOMERS]
     if not creating:
         crumbs.append((customer.name, customer.get_absolute_url()))
@@ -147,14 +148,16 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _contact_form(request: HttpRequest, customer: Customer, contact: Contact) -> HttpResponse:
     creating = contact.pk is None
     form = ContactForm(request.POST or None, instance=contact, customer=customer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.contact_save(contact=form.save(commit=False), by=acting_user(request))
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, _("Contact “%(name)s” saved.") % {"name": saved.name})
-            return redirect(customer if creating else saved)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.contact_save(
+            contact=form.save(commit=False), by=acting_user(request)
+        ),
+        success=lambda saved: _("Contact “%(name)s” saved.") % {"name": saved.name},
+    )
+    if saved is not None:
+        return redirect(customer if creating else saved)
     crumbs = [
         CUSTOMERS,
         (customer.name, customer.get_absolute_url()),
@@ -233,16 +236,16 @@ def _catalogue_form(
     request: HttpRequest, form_class: type[ModelForm], record: Any, *, list_url: str, noun: str
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.catalogue_entry_save(
-                entry=form.instance, by=acting_user(request), data=form.cleaned_data
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” saved.") % {"name": saved})
-            return redirect(list_url)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.catalogue_entry_save(
+            entry=form.instance, by=acting_user(request), data=data
+        ),
+        success=lambda saved: _("“%(name)s” saved.") % {"name": saved},
+    )
+    if saved is not None:
+        return redirect(list_url)
     title = (
         _("New %(noun)s") % {"noun": noun}
         if record.pk is None
@@ -330,17 +333,17 @@ def product_void(request: HttpRequest, pk: int) -> HttpResponse:
 def import_start_view(request: HttpRequest) -> HttpResponse:
     """Upload a CSV file; it is checked (a dry run) before anything is imported."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = jobs.import_start(
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                by=acting_user(request),
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            return redirect(job)
+    job = submit(
+        request,
+        form,
+        lambda data: jobs.import_start(
+            kind=data["kind"],
+            upload=data["file"],
+            by=acting_user(request),
+        ),
+    )
+    if job is not None:
+        return redirect(job)
     recent = ImportJob.objects.select_related("created_by")[:10]
     return render(request, "customers/register/import_form.html", {"form": form, "recent": recent})
 

@@ -6,7 +6,8 @@ order's review and still waits for one acknowledgement. Loading twice adds nothi
 
 The records are tables below: products are named by code, customers and segments by
 name, people by demo email, requirements by their key in ``REQUIREMENTS``, and dates
-by days from today. They are written in table order.
+by days from today. They are written in table order. The tables are most of this
+module's length: it is data, read top to bottom, not logic to split.
 """
 
 from dataclasses import dataclass, field

@@ -19,6 +19,7 @@ from customers.models import (
     Segment,
 )
 from customers.requirements.selectors import acknowledgers
+from customers.requirements.services import ItemFinding
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -283,6 +284,17 @@ class ReviewForm(forms.Form):
         if outcome == CommitmentReview.Outcome.CONDITIONS and not conditions:
             self.add_error("conditions", _("Record the conditions of the acceptance."))
         return data
+
+    def findings(self) -> list[ItemFinding]:
+        """Return what the reviewer found for each requirement, from the cleaned data."""
+        return [
+            ItemFinding(
+                requirement=r,
+                can_meet=self.cleaned_data[f"meet_{r.pk}"] == "yes",
+                note=self.cleaned_data[f"note_{r.pk}"],
+            )
+            for r in self.requirements
+        ]
 
     def requirement_fields(self) -> list[tuple[Requirement, Any, Any]]:
         return [(r, self[f"meet_{r.pk}"], self[f"note_{r.pk}"]) for r in self.requirements]

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from core.access import permission_required
 from core.pages import (
+    act,
     acting_user,
     filtered_list,
     form_page,
-    message_refusal,
     refuse_if_locked,
-    show_refusal,
+    submit,
     void_page,
 )
 from core.versions import pick_versions
@@ -94,19 +93,19 @@ def _need_form(request: HttpRequest, need: Need) -> HttpResponse:
     if creating and request.GET.get("customer", "").isdigit():
         initial["customer"] = request.GET["customer"]
     form = NeedForm(request.POST or None, instance=need, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.need_save(
-                need=form.save(commit=False),
-                by=acting_user(request),
-                status=form.cleaned_data["status"],
-                requirements=form.cleaned_data["requirements"],
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, _("Need “%(title)s” saved.") % {"title": saved.title})
-            return redirect(saved)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.need_save(
+            need=form.save(commit=False),
+            by=acting_user(request),
+            status=data["status"],
+            requirements=data["requirements"],
+        ),
+        success=lambda saved: _("Need “%(title)s” saved.") % {"title": saved.title},
+    )
+    if saved is not None:
+        return redirect(saved)
     crumbs: list[Any] = [NEEDS]
     if not creating:
         crumbs.append((need.title, need.get_absolute_url()))
@@ -195,18 +194,16 @@ def requirement_create_view(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name, "").isdigit():
             initial[name] = request.GET[name]
     form = RequirementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.requirement_create(
-                requirement=form.save(commit=False), by=acting_user(request)
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(
-                request, _("%(requirement)s recorded as version 1.") % {"requirement": saved}
-            )
-            return redirect(saved)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.requirement_create(
+            requirement=form.save(commit=False), by=acting_user(request)
+        ),
+        success=lambda saved: _("%(requirement)s recorded as version 1.") % {"requirement": saved},
+    )
+    if saved is not None:
+        return redirect(saved)
     return form_page(
         request,
         form,
@@ -224,33 +221,19 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = RequirementChangeForm(request.POST or None, instance=requirement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit = services.requirement_change(
-                requirement=form.save(commit=False),
-                by=acting_user(request),
-                reason=form.cleaned_data["reason"],
-                notify=form.cleaned_data["notify"],
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            if edit.change:
-                messages.success(
-                    request,
-                    _(
-                        "Saved as version %(version)d (%(status)s). Reviews of the "
-                        "commitments that carry it are reopened and the people concerned "
-                        "are asked to acknowledge."
-                    )
-                    % {
-                        "version": edit.record.version,
-                        "status": edit.record.get_status_display().lower(),
-                    },
-                )
-            else:
-                messages.success(request, _("Saved; the content is unchanged, so no new version."))
-            return redirect(edit.record)
+    edit = submit(
+        request,
+        form,
+        lambda data: services.requirement_change(
+            requirement=form.save(commit=False),
+            by=acting_user(request),
+            reason=data["reason"],
+            notify=data["notify"],
+        ),
+        success=_requirement_saved,
+    )
+    if edit is not None:
+        return redirect(edit.record)
     return form_page(
         request,
         form,
@@ -258,6 +241,15 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         crumbs=[REQUIREMENTS, (requirement.reference, requirement.get_absolute_url())],
         submit=_("Save"),
     )
+
+
+def _requirement_saved(edit: services.Edit) -> str:
+    if edit.change is None:
+        return _("Saved; the content is unchanged, so no new version.")
+    return _(
+        "Saved as version %(version)d (%(status)s). Reviews of the commitments that carry "
+        "it are reopened and the people concerned are asked to acknowledge."
+    ) % {"version": edit.record.version, "status": edit.record.get_status_display().lower()}
 
 
 @permission_required("customers.change_requirement")
@@ -268,18 +260,16 @@ def requirement_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
         return redirect(requirement)
-    try:
-        saved = services.requirement_set_status(
+    act(
+        request,
+        lambda: services.requirement_set_status(
             requirement=requirement, by=acting_user(request), status=form.cleaned_data["status"]
-        )
-    except ValidationError as exc:
-        message_refusal(request, exc)
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda saved: (
             _("%(requirement)s is now %(status)s.")
-            % {"requirement": saved, "status": saved.get_status_display().lower()},
-        )
+            % {"requirement": saved, "status": saved.get_status_display().lower()}
+        ),
+    )
     return redirect(requirement)
 
 
@@ -291,16 +281,16 @@ def requirement_recheck_view(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = RecheckForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.requirement_recheck(
-                requirement=requirement, by=acting_user(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, _("The check is recorded."))
-            return redirect(requirement)
+    checked = submit(
+        request,
+        form,
+        lambda data: services.requirement_recheck(
+            requirement=requirement, by=acting_user(request), **data
+        ),
+        success=lambda checked: _("The check is recorded."),
+    )
+    if checked is not None:
+        return redirect(requirement)
     return form_page(
         request,
         form,
@@ -383,21 +373,20 @@ def commitment_create_view(request: HttpRequest) -> HttpResponse:
         )
     customer = get_object_or_404(Customer.objects.active(), pk=int(customer_id))
     form = CommitmentForm(request.POST or None, customer=customer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.commitment_create(
-                commitment=form.save(commit=False),
-                requirements=form.cleaned_data["requirements"],
-                by=acting_user(request),
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(commitment)s recorded; review it before it is made.") % {"commitment": saved},
-            )
-            return redirect(saved)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.commitment_create(
+            commitment=form.save(commit=False),
+            requirements=data["requirements"],
+            by=acting_user(request),
+        ),
+        success=lambda saved: (
+            _("%(commitment)s recorded; review it before it is made.") % {"commitment": saved}
+        ),
+    )
+    if saved is not None:
+        return redirect(saved)
     return form_page(
         request,
         form,
@@ -417,22 +406,20 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommitmentChangeForm(
         request.POST or None, instance=commitment, customer=commitment.customer
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit = services.commitment_change(
-                commitment=form.save(commit=False),
-                requirements=form.cleaned_data["requirements"],
-                by=acting_user(request),
-                reason=form.cleaned_data["reason"],
-                notify=form.cleaned_data["notify"],
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(
-                request, _("Saved as version %(version)d.") % {"version": edit.record.version}
-            )
-            return redirect(edit.record)
+    edit = submit(
+        request,
+        form,
+        lambda data: services.commitment_change(
+            commitment=form.save(commit=False),
+            requirements=data["requirements"],
+            by=acting_user(request),
+            reason=data["reason"],
+            notify=data["notify"],
+        ),
+        success=lambda edit: _("Saved as version %(version)d.") % {"version": edit.record.version},
+    )
+    if edit is not None:
+        return redirect(edit.record)
     return form_page(
         request,
         form,
@@ -451,31 +438,23 @@ def commitment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     requirements = list(commitment.requirements.select_related("product").order_by("title"))
     form = ReviewForm(request.POST or None, requirements=requirements)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.commitment_review(
-                commitment=commitment,
-                by=acting_user(request),
-                reviewed_on=data["reviewed_on"],
-                outcome=data["outcome"],
-                conditions=data["conditions"],
-                differences=data["differences"],
-                verbal_requirements=data["verbal_requirements"],
-                findings=[
-                    services.ItemFinding(
-                        requirement=r,
-                        can_meet=data[f"meet_{r.pk}"] == "yes",
-                        note=data[f"note_{r.pk}"],
-                    )
-                    for r in requirements
-                ],
-            )
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, _("The review is recorded."))
-            return redirect(commitment)
+    reviewed = submit(
+        request,
+        form,
+        lambda data: services.commitment_review(
+            commitment=commitment,
+            by=acting_user(request),
+            reviewed_on=data["reviewed_on"],
+            outcome=data["outcome"],
+            conditions=data["conditions"],
+            differences=data["differences"],
+            verbal_requirements=data["verbal_requirements"],
+            findings=form.findings(),
+        ),
+        success=lambda review: _("The review is recorded."),
+    )
+    if reviewed is not None:
+        return redirect(commitment)
     return render(
         request,
         "customers/requirements/commitment_review.html",
@@ -492,12 +471,11 @@ def commitment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_make_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a commitment made, if its review allows it."""
     commitment = get_object_or_404(Commitment, pk=pk)
-    try:
-        services.commitment_make(commitment=commitment, by=acting_user(request))
-    except ValidationError as exc:
-        message_refusal(request, exc)
-    else:
-        messages.success(request, _("%(commitment)s is made.") % {"commitment": commitment})
+    act(
+        request,
+        lambda: services.commitment_make(commitment=commitment, by=acting_user(request)),
+        success=lambda made: _("%(commitment)s is made.") % {"commitment": made},
+    )
     return redirect(commitment)
 
 
@@ -506,17 +484,17 @@ def commitment_make_view(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(Commitment, pk=pk)
     reopen = request.POST.get("reopen") == "1"
-    try:
-        services.commitment_withdraw(commitment=commitment, by=acting_user(request), reopen=reopen)
-    except ValidationError as exc:
-        message_refusal(request, exc)
-    else:
-        messages.success(
-            request,
+    act(
+        request,
+        lambda: services.commitment_withdraw(
+            commitment=commitment, by=acting_user(request), reopen=reopen
+        ),
+        success=lambda _commitment: (
             _("The commitment is back to not yet made.")
             if reopen
-            else _("The commitment is withdrawn."),
-        )
+            else _("The commitment is withdrawn.")
+        ),
+    )
     return redirect(commitment)
 
 
@@ -584,12 +562,11 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def change_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Acknowledge a change that concerns the signed-in person."""
     change = get_object_or_404(Change, pk=pk)
-    try:
-        services.change_acknowledge(change=change, by=acting_user(request))
-    except ValidationError as exc:
-        message_refusal(request, exc)
-    else:
-        messages.success(request, _("You acknowledged the change."))
+    act(
+        request,
+        lambda: services.change_acknowledge(change=change, by=acting_user(request)),
+        success=lambda acknowledgement: _("You acknowledged the change."),
+    )
     return redirect(change)
 
 
