@@ -14,7 +14,7 @@ from django.contrib.auth import mixins
 from django.contrib.auth.decorators import permission_required as django_permission_required
 
 # Pages anyone may open: logging in, resetting a password, the load balancer's probe,
-# and (from the surveys issue) the customers' own pages.
+# and the customers' own pages (under /p/) as the apps that serve them add them.
 PUBLIC_URL_NAMES = frozenset(
     {
         "healthz",

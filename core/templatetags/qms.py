@@ -15,15 +15,31 @@ register = template.Library()
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _display(record: Any, field: models.Field, value: Any) -> str:
+def _display(field: models.Field, value: Any, names: dict[Any, str]) -> str:
     if value in (None, ""):
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
-        related = getattr(record, field.name, None)
-        return str(related) if related is not None else str(value)
+        return names.get((field.related_model, value), str(value))
     return str(value)
+
+
+def _foreign_names(model: Any, deltas: list[Any]) -> dict[Any, str]:
+    """Return the name of every record a changed foreign key pointed to: one query per
+    related model for the whole history, not one per history row."""
+    wanted: dict[Any, set[Any]] = {}
+    for delta in deltas:
+        for change in delta.changes:
+            field = model._meta.get_field(change.field)
+            if isinstance(field, models.ForeignKey):
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(v for v in (change.old, change.new) if v not in (None, ""))
+    names = {}
+    for related, ids in wanted.items():
+        for pk, record in related._default_manager.in_bulk(ids).items():
+            names[(related, pk)] = str(record)
+    return names
 
 
 def history_entries(record: models.Model, limit: int = 200) -> list[dict[str, Any]]:
@@ -33,22 +49,29 @@ def history_entries(record: models.Model, limit: int = 200) -> list[dict[str, An
         history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
     )
     m2m = _m2m_links(rows)
+    pairs = list(zip(rows, [*rows[1:], None], strict=False))
+    # Links are compared from one query per field, not two per history row.
+    deltas = {
+        newer.pk: newer.diff_against(
+            older, foreign_keys_are_objs=False, excluded_fields=[f.name for f in m2m]
+        )
+        for newer, older in pairs
+        if older is not None and newer.history_type == "~"
+    }
+    foreign = _foreign_names(rows[0].instance_type, list(deltas.values())) if rows else {}
     entries = []
-    for newer, older in zip(rows, [*rows[1:], None], strict=False):
+    for newer, older in pairs:
         changes = []
-        if older is not None and newer.history_type == "~":
-            # Links are compared from one query per field, not two per history row.
-            delta = newer.diff_against(
-                older, foreign_keys_are_objs=False, excluded_fields=[f.name for f in m2m]
-            )
-            for field, (links, names) in m2m.items():
+        delta = deltas.get(newer.pk)
+        if delta is not None:
+            for field, (links, linked) in m2m.items():
                 old, new = links.get(older.pk, []), links.get(newer.pk, [])
                 if old != new:
                     changes.append(
                         {
                             "field": field.verbose_name,
-                            "old": ", ".join(names[pk] for pk in old) or "—",
-                            "new": ", ".join(names[pk] for pk in new) or "—",
+                            "old": ", ".join(linked[pk] for pk in old) or "—",
+                            "new": ", ".join(linked[pk] for pk in new) or "—",
                         }
                     )
             for change in delta.changes:
@@ -56,8 +79,8 @@ def history_entries(record: models.Model, limit: int = 200) -> list[dict[str, An
                 changes.append(
                     {
                         "field": field.verbose_name,
-                        "old": _display(older, field, change.old),
-                        "new": _display(newer, field, change.new),
+                        "old": _display(field, change.old, foreign),
+                        "new": _display(field, change.new, foreign),
                     }
                 )
         entries.append(

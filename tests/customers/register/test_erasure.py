@@ -8,7 +8,7 @@ from core.email import email_queue
 from core.models import OutboundEmail
 from customers.models import Contact, Customer, Erasure, SuppressedEmail, email_hash
 from customers.register.imports import jobs as import_jobs
-from customers.register.services import contact_erase
+from customers.register.services import contact_erase, contact_save
 from tests.factories import ContactFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,19 @@ def test_the_erase_page_needs_confirmation_and_the_permission(client, quality_ma
     page = client.get(contact.get_absolute_url()).content.decode()
     assert "Ann Smith" not in page
     assert "Asked by Ann on 2026-11-30" in page
+
+
+def test_an_erased_contact_refuses_edits_in_the_service_and_on_its_page(client, quality_manager):
+    contact = ContactFactory(name="Ann Smith")
+    erase(contact, quality_manager)
+    contact = Contact.objects.get(pk=contact.pk)
+
+    contact.name = "Ann Smith"
+    with pytest.raises(ValidationError, match="personal data is erased"):
+        contact_save(contact=contact, by=quality_manager)
+    client.force_login(quality_manager)
+    response = client.get(reverse("customers:contact_edit", args=[contact.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == contact.get_absolute_url()
+    assert "personal data is erased" in response.content.decode()
+    assert Contact.objects.get(pk=contact.pk).name == f"Erased contact {contact.pk}"
