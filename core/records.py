@@ -15,6 +15,8 @@ from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
+from core.history import attribute_change
+
 # Sent once per saved status move, after the transaction commits, so a higher app can
 # react to a lower app's workflow without the lower app importing it. Keyword
 # arguments: sender (the model class), instance, old (the status stored before),
@@ -26,12 +28,19 @@ VOIDED_MESSAGE = _("This record is voided and can no longer be changed.")
 CLOSED_MESSAGE = _("This record is closed and locked against edits: reopen it first.")
 
 
-class RecordLockedError(ValidationError):
-    """Raised when a closed or voided record is edited; a form shows it like any
-    other refusal."""
+class Refusal(ValidationError):
+    """A refusal with one message: a ValidationError, so a view shows it on the form or
+    as a message like any other, and ``str()`` gives the message itself."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
-class TransitionNotAllowedError(Exception):
+class RecordLockedError(Refusal):
+    """Raised when a closed or voided record is edited."""
+
+
+class TransitionNotAllowedError(Refusal):
     """Raised for a status change the workflow does not allow; the message says why."""
 
 
@@ -207,8 +216,8 @@ class WorkflowModel(models.Model):
     def _record_who_and_why(self, *, by: Any, reason: str) -> None:
         # simple-history reads these for the history row; save() for the announcement.
         if by is not None:
-            self._history_user = by
-        if reason:
+            attribute_change(self, by=by, reason=reason)
+        elif reason:
             self._change_reason = reason
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from core.email import email_queue
 from core.history import attribute_change
 from core.models import User
-from core.records import TransitionNotAllowedError, ensure_editable, lock_stored
+from core.records import ensure_editable, lock_stored
 from customers.models import (
     Acknowledgement,
     Change,
@@ -207,11 +207,7 @@ def requirement_set_status(*, requirement: Requirement, by: User, status: str) -
     stored = lock_stored(requirement)
     if stored.is_voided:
         raise ValidationError(_("This requirement is voided."))
-    try:
-        stored.set_status(status, by=by)
-    except TransitionNotAllowedError as exc:
-        raise ValidationError(str(exc)) from exc
-    attribute_change(stored, by=by)
+    stored.set_status(status, by=by)
     stored.save()
     return stored
 
@@ -491,11 +487,7 @@ def commitment_withdraw(*, commitment: Commitment, by: User, reopen: bool = Fals
     if stored.is_voided:
         raise ValidationError(_("This commitment is voided."))
     target = Commitment.Status.DRAFT if reopen else Commitment.Status.WITHDRAWN
-    try:
-        stored.set_status(target, by=by)
-    except TransitionNotAllowedError as exc:
-        raise ValidationError(str(exc)) from exc
-    attribute_change(stored, by=by)
+    stored.set_status(target, by=by)
     stored.save()
     return stored
 
