@@ -7,6 +7,11 @@ makes. A **commitment** (quote, order, contract) carries requirements; it is mad
 only after a **review** with an accepted outcome dated on or before it. Each change
 to a requirement or a commitment makes a new **version**, reopens the reviews it
 affects and asks the people concerned to **acknowledge** it.
+
+The module is long because it is declarations: nine models whose keys point at one
+another (a commitment names its current review, a review the change that reopened
+it), each record beside the version model that copies it. Kept whole so that the
+register's data reads in one place.
 """
 
 from datetime import date

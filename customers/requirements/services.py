@@ -3,7 +3,8 @@
 The gates live here: a commitment is made only after a review that accepts it, dated
 on or before the commitment; a change to a requirement or a commitment makes a new
 version, reopens the reviews it affects and asks the people concerned to acknowledge
-it, by email.
+it, by email. The gates read one another's records (a change reopens reviews; a
+review and the gate check the versions changes made), so they are kept in one module.
 """
 
 from collections.abc import Iterable, Sequence

@@ -1,4 +1,10 @@
-"""Pages of the needs, requirements and commitments registers (4.2, 8.2)."""
+"""Pages of the needs, requirements and commitments registers (4.2, 8.2).
+
+One short view per page, over ``core.pages``, in the order of the menu: needs,
+requirements, commitments, changes. The module is long because the register has four
+lists with their detail, form and button pages; they share breadcrumbs and forms,
+so they stay together.
+"""
 
 from typing import Any
 
