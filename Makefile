@@ -10,7 +10,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint format check-system clean
+.PHONY: run test test-fast lint format check-system clean
 
 check-system:
 	@scripts/check-system "$(PYTHON)"
@@ -35,12 +35,15 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Links in emails (the demo's included) point at the port the server runs on, unless
+# SITE_URL is set in the environment.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: check-system $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo
-	@echo "  Open http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, the worker and beat)"
-	@SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py demo_logins
+	@echo "  Open $(SITE_URL)/ (Ctrl-C stops the web server, the worker and beat)"
+	@$(PY) manage.py demo_logins
 	@echo
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
@@ -48,6 +51,13 @@ run: check-system $(RUNTIME_STAMP)
 test: check-system $(DEV_STAMP) $(NODE_STAMP)
 	@broker=$$(mktemp -d) && trap 'rm -rf "$$broker"' EXIT && \
 	BROKER_DIR="$$broker" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# While working: everything but the browser (tests/e2e) and integration tests
+# (tests/integration), so no npm. `make test` and CI still run everything.
+test-fast: check-system $(DEV_STAMP)
+	@broker=$$(mktemp -d) && trap 'rm -rf "$$broker"' EXIT && \
+	BROKER_DIR="$$broker" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) \
+		--ignore=tests/e2e --ignore=tests/integration $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

@@ -26,35 +26,22 @@ def make_customers(count, segment, owner):
         ContactFactory(customer=customer)
 
 
+# Their query counts are pinned in test_queries.py.
 @pytest.mark.parametrize("url_name", ["customers:customer_list", "customers:contact_list"])
-def test_list_pages_make_the_same_number_of_queries_for_3_or_30_rows(
-    signed_in, quality_manager, django_assert_max_num_queries, url_name
-):
-    segment = SegmentFactory()
-    make_customers(3, segment, quality_manager)
-    with django_assert_max_num_queries(100) as few:
-        signed_in.get(reverse(url_name))
-    make_customers(27, segment, quality_manager)
+def test_list_pages_show_25_rows_a_page(signed_in, quality_manager, url_name):
+    make_customers(30, SegmentFactory(), quality_manager)
 
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = signed_in.get(reverse(url_name))
+    response = signed_in.get(reverse(url_name))
 
     assert response.status_code == 200
     assert len(response.context["page"]) == 25
 
 
-def test_the_customer_page_makes_the_same_number_of_queries_for_1_or_20_contacts(
-    signed_in, django_assert_max_num_queries
-):
+def test_the_customer_page_lists_every_contact(signed_in):
     customer = CustomerFactory()
-    ContactFactory(customer=customer)
-    with django_assert_max_num_queries(100) as few:
-        signed_in.get(customer.get_absolute_url())
-    for _ in range(19):
-        ContactFactory(customer=customer)
+    ContactFactory.create_batch(20, customer=customer)
 
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = signed_in.get(customer.get_absolute_url())
+    response = signed_in.get(customer.get_absolute_url())
 
     assert response.content.decode().count("/customers/contacts/") >= 20
 
