@@ -24,8 +24,14 @@ from core.history import attribute_change
 status_changed = Signal()
 
 
-VOIDED_MESSAGE = _("This record is voided and can no longer be changed.")
-CLOSED_MESSAGE = _("This record is closed and locked against edits: reopen it first.")
+VOIDED_MESSAGE = _("This %(record)s is voided and can no longer be changed.")
+CLOSED_MESSAGE = _("This %(record)s is closed and locked against edits: reopen it first.")
+MOVE_VOIDED_MESSAGE = _("This %(record)s is voided.")
+
+
+def _refusal(message: Any, record: models.Model) -> str:
+    """Return a lock message naming the kind of record ("This contact is voided ...")."""
+    return str(message) % {"record": record._meta.verbose_name}
 
 
 class Refusal(ValidationError):
@@ -80,7 +86,7 @@ class VoidableModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_loaded_voided", False):
-            raise RecordLockedError(VOIDED_MESSAGE)
+            raise RecordLockedError(_refusal(VOIDED_MESSAGE, self))
         super().save(*args, **kwargs)
         self._loaded_voided = self.is_voided
 
@@ -123,7 +129,7 @@ class WorkflowModel(models.Model):
             and not getattr(self, "_transition_pending", False)
             and not getattr(self, "_voiding", False)
         ):
-            raise RecordLockedError(CLOSED_MESSAGE)
+            raise RecordLockedError(_refusal(CLOSED_MESSAGE, self))
         # Read before saving: the history row and the announcement name the same ones.
         by = getattr(self, "_history_user", None)
         reason = str(getattr(self, "_change_reason", None) or "")
@@ -229,9 +235,9 @@ def ensure_editable(record: models.Model) -> None:
     ``lock_reason``, such as an erased contact's). Views only show its message.
     """
     if getattr(record, "is_voided", False):
-        raise RecordLockedError(VOIDED_MESSAGE)
+        raise RecordLockedError(_refusal(VOIDED_MESSAGE, record))
     if getattr(record, "is_locked", False):
-        raise RecordLockedError(CLOSED_MESSAGE)
+        raise RecordLockedError(_refusal(CLOSED_MESSAGE, record))
     own = getattr(record, "lock_reason", "")
     if own:
         raise RecordLockedError(own)
@@ -247,3 +253,10 @@ def lock_stored(record: Any, *related: str) -> Any:
     """
     manager = type(record)._base_manager
     return manager.select_related(*related).select_for_update(of=("self",)).get(pk=record.pk)
+
+
+def ensure_not_voided(record: models.Model) -> None:
+    """Raise RecordLockedError if the record is voided: a voided record makes no move,
+    while a closed one may still be reopened by its workflow."""
+    if getattr(record, "is_voided", False):
+        raise RecordLockedError(_refusal(MOVE_VOIDED_MESSAGE, record))

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import attribute_change
 from core.models import Heartbeat, User
-from core.records import VoidableModel
+from core.records import VoidableModel, lock_stored
 from core.roles import DEFAULT_ACTIONS, ROLE_MAP, Role, mapped_permissions, permissions_of
 
 logger = logging.getLogger(__name__)
@@ -98,14 +99,12 @@ def record_void(*, record: VoidableModel, by: User, reason: str) -> VoidableMode
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the record is voided.")})
-    locked = type(record)._base_manager.select_for_update().get(pk=record.pk)
-    if locked.is_voided:
+    if lock_stored(record).is_voided:
         raise ValidationError(_("This record is already voided."))
     record.voided_at = timezone.now()
     record.voided_by = by
     record.void_reason = reason
-    record._change_reason = _("Voided: %(reason)s") % {"reason": reason}  # type: ignore[attr-defined]
     record._voiding = True  # type: ignore[attr-defined]
-    record._history_user = by  # type: ignore[attr-defined]
+    attribute_change(record, by=by, reason=_("Voided: %(reason)s") % {"reason": reason})
     record.save()
     return record

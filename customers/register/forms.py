@@ -1,14 +1,12 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import offer_workflow_moves
 from core.models import User
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
-from customers.register.imports.reading import too_large, too_large_message
+from customers.register.imports.reading import too_large, too_large_message, upload_limit
 from customers.register.models import PHONE
 
 
@@ -158,7 +156,7 @@ class ImportForm(forms.Form):
         self.fields["file"].help_text = _(
             "UTF-8 CSV with a header row, %(limit)s at most. Nothing is imported until you "
             "confirm the check."
-        ) % {"limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}
+        ) % {"limit": upload_limit()}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.history import attribute_change
 from core.models import OutboundEmail, User
-from core.records import ensure_editable
+from core.records import ensure_editable, lock_stored
 from customers.models import (
     Contact,
     Customer,
@@ -42,9 +42,9 @@ def customer_save(
     """Save a customer from a form, moving its status only along the workflow."""
     stored = None
     if customer.pk is not None:
-        stored = Customer.objects.select_for_update().get(pk=customer.pk)
+        stored = lock_stored(customer)
         ensure_editable(stored)
-    attribute_change(customer, by=by)
+    attribute_change(customer, by=by)  # also when the status stays
     customer.move_to(status, stored=stored.status if stored else None, by=by)
     if customer.status != Customer.Status.LOST:
         customer.lost_on, customer.lost_reason = None, ""
@@ -61,7 +61,7 @@ def customer_save(
 def contact_save(*, contact: Contact, by: User) -> Contact:
     """Save a contact from a form, stamping when it opted out or bounced."""
     if contact.pk is not None:
-        ensure_editable(Contact.objects.select_for_update().get(pk=contact.pk))
+        ensure_editable(lock_stored(contact))
     now = timezone.now()
     if contact.opted_out and contact.opted_out_at is None:
         contact.opted_out_at = now
@@ -83,7 +83,7 @@ def catalogue_entry_save(
 ) -> Segment | ProductService:
     """Save a segment or a catalogue entry from a form's cleaned data."""
     if entry.pk is not None:
-        entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+        entry = lock_stored(entry)
         ensure_editable(entry)
     for name, value in data.items():
         setattr(entry, name, value)
@@ -105,7 +105,7 @@ def contact_erase(
     list so that a later import does not bring the person back. The erasure itself
     is logged with who asked and when.
     """
-    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    contact = lock_stored(contact, "customer")
     if contact.is_erased:
         raise ValidationError(_("This contact's personal data was already erased."))
     if not (requested_by or "").strip():

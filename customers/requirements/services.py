@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.email import email_queue
 from core.history import attribute_change
 from core.models import User
-from core.records import ensure_editable, lock_stored
+from core.records import ensure_editable, ensure_not_voided, lock_stored
 from customers.models import (
     Acknowledgement,
     Change,
@@ -43,9 +43,16 @@ from customers.requirements.selectors import acknowledgers
 def need_save(
     *, need: Need, by: User, status: str, requirements: Iterable[Requirement] | None = None
 ) -> Need:
-    """Save a need from a form, moving its status only along the workflow."""
-    stored = None if need.pk is None else lock_stored(need).status
-    need.move_to(status, stored=stored, by=by)
+    """Save a need from a form, moving its status only along the workflow.
+
+    A closed need takes no edit but the move that reopens it (the model refuses the
+    rest); a voided one takes none.
+    """
+    stored = None
+    if need.pk is not None:
+        stored = lock_stored(need)
+        ensure_not_voided(stored)
+    need.move_to(status, stored=stored.status if stored else None, by=by)
     attribute_change(need, by=by)
     need.full_clean()
     need.save()
@@ -206,8 +213,7 @@ def _ask_to_acknowledge(
 def requirement_set_status(*, requirement: Requirement, by: User, status: str) -> Requirement:
     """Move a requirement along its workflow (submit, accept, reject, supersede)."""
     stored = lock_stored(requirement)
-    if stored.is_voided:
-        raise ValidationError(_("This requirement is voided."))
+    ensure_not_voided(stored)
     stored.set_status(status, by=by)
     stored.save()
     return stored
@@ -466,17 +472,14 @@ def commitment_review(
 @transaction.atomic
 def commitment_make(*, commitment: Commitment, by: User) -> Commitment:
     """Mark a commitment made; only after a review that accepts it, dated before it."""
-    # Only the commitment's row is locked: its review is an outer join.
     stored = lock_stored(commitment, "current_review")
-    if stored.is_voided:
-        raise ValidationError(_("This commitment is voided."))
+    ensure_not_voided(stored)
     blockers = selectors.commitment_blockers(stored)
     if blockers:
         raise ValidationError(blockers)
     stored.set_status(Commitment.Status.MADE, by=by)
     stored.made_at = timezone.now()
     stored.made_by = by
-    attribute_change(stored, by=by)
     stored.save()
     return stored
 
@@ -485,8 +488,7 @@ def commitment_make(*, commitment: Commitment, by: User) -> Commitment:
 def commitment_withdraw(*, commitment: Commitment, by: User, reopen: bool = False) -> Commitment:
     """Withdraw a commitment not yet made, or (``reopen``) bring a withdrawn one back."""
     stored = lock_stored(commitment)
-    if stored.is_voided:
-        raise ValidationError(_("This commitment is voided."))
+    ensure_not_voided(stored)
     target = Commitment.Status.DRAFT if reopen else Commitment.Status.WITHDRAWN
     stored.set_status(target, by=by)
     stored.save()

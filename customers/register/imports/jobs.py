@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.broker import ring
 from core.models import User
+from core.records import lock_stored
 from customers.models import ImportJob
 from customers.register.imports import checks, writer
 from customers.register.imports.plan import Plan
@@ -89,7 +90,7 @@ def import_check(*, job_id: int) -> None:
 @transaction.atomic
 def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
     """Import a checked file with no errors: now, or in a task if it is large."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = lock_stored(job)
     if job.state != State.CHECKED:
         raise ValidationError(_("This import is not waiting for confirmation."))
     if job.has_errors:

@@ -59,10 +59,17 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read; the message says what to fix."""
 
 
+def upload_limit() -> str:
+    """Return ``IMPORT_MAX_UPLOAD_BYTES`` as people read it: "10 MB"."""
+    size = settings.IMPORT_MAX_UPLOAD_BYTES
+    megabyte = 1024 * 1024
+    return f"{size // megabyte} MB" if size % megabyte == 0 else str(filesizeformat(size))
+
+
 def too_large_message() -> str:
     """Return the one message for a file over ``IMPORT_MAX_UPLOAD_BYTES``."""
     return _("The file is larger than %(limit)s: split it into smaller files.") % {
-        "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)
+        "limit": upload_limit()
     }
 
 
