@@ -4,7 +4,15 @@ from typing import Any
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
-from customers.models import Commitment, Contact, Customer, Need, Requirement
+from customers.models import (
+    Commitment,
+    Contact,
+    Customer,
+    Erasure,
+    ImportJob,
+    Need,
+    Requirement,
+)
 
 
 def customer_list() -> QuerySet[Customer]:
@@ -62,3 +70,23 @@ def register_summary(*, user_id: int | None) -> dict[str, Any]:
         reachable=Count("pk", filter=Contact.can_be_surveyed_q()),
     )
     return {"customers": customers, "contacts": contacts}
+
+
+def contact_erasures(contact: Contact) -> QuerySet[Erasure]:
+    """Return the log of the contact's erasures, with who performed each."""
+    return contact.erasures.select_related("performed_by")
+
+
+def recent_imports(limit: int = 10) -> QuerySet[ImportJob]:
+    """Return the latest imports, newest first, with who uploaded each."""
+    return ImportJob.objects.select_related("created_by")[:limit]
+
+
+def customer_export() -> QuerySet[Customer]:
+    """Return every customer for the CSV export (the filters hide voided ones)."""
+    return Customer.objects.order_by("name")
+
+
+def contact_export() -> QuerySet[Contact]:
+    """Return the active contacts for the CSV export, by customer."""
+    return contact_list().order_by("customer__name", "name")

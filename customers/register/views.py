@@ -141,7 +141,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "customers/register/contact_detail.html",
-        {"contact": contact, "erasures": contact.erasures.select_related("performed_by")},
+        {"contact": contact, "erasures": selectors.contact_erasures(contact)},
     )
 
 
@@ -344,8 +344,11 @@ def import_start_view(request: HttpRequest) -> HttpResponse:
     )
     if job is not None:
         return redirect(job)
-    recent = ImportJob.objects.select_related("created_by")[:10]
-    return render(request, "customers/register/import_form.html", {"form": form, "recent": recent})
+    return render(
+        request,
+        "customers/register/import_form.html",
+        {"form": form, "recent": selectors.recent_imports()},
+    )
 
 
 @permission_required("customers.view_importjob")
@@ -394,7 +397,7 @@ def _download(name: str, lines: Any) -> StreamingHttpResponse:
 
 @permission_required("customers.export_customer", "customers.view_customer")
 def export_customers(request: HttpRequest) -> StreamingHttpResponse:
-    filters = CustomerFilter(request.GET, queryset=Customer.objects.order_by("name"))
+    filters = CustomerFilter(request.GET, queryset=selectors.customer_export())
     return _download(
         "customers", exports.csv_lines(exports.CUSTOMER_HEADER, exports.customer_rows(filters.qs))
     )
@@ -402,9 +405,7 @@ def export_customers(request: HttpRequest) -> StreamingHttpResponse:
 
 @permission_required("customers.export_customer", "customers.view_contact")
 def export_contacts(request: HttpRequest) -> StreamingHttpResponse:
-    filters = ContactFilter(
-        request.GET, queryset=selectors.contact_list().order_by("customer__name", "name")
-    )
+    filters = ContactFilter(request.GET, queryset=selectors.contact_export())
     return _download(
         "contacts", exports.csv_lines(exports.CONTACT_HEADER, exports.contact_rows(filters.qs))
     )

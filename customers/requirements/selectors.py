@@ -1,5 +1,6 @@
 """Read queries of the needs, requirements and commitments pages, and version diffs."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -176,3 +177,47 @@ def requirements_summary(*, user_id: int | None) -> dict[str, Any]:
             person=user_id, acknowledged_at__isnull=True
         ).count(),
     }
+
+
+def need_detail(pk: int) -> Need:
+    return (
+        Need.objects.select_related("customer", "segment", "voided_by")
+        .prefetch_related("requirements__product")
+        .get(pk=pk)
+    )
+
+
+def requirements_to_review(commitment: Commitment) -> list[Requirement]:
+    """Return the requirements a review of the commitment finds on, by title."""
+    return list(commitment.requirements.select_related("product").order_by("title"))
+
+
+@dataclass(frozen=True)
+class ChangeDetail:
+    """A change with the two versions it compares and who was asked to acknowledge it."""
+
+    change: Change
+    old: Any
+    new: Any
+    acknowledgements: list[Acknowledgement]
+    reopened: list[CommitmentReview]
+
+
+def change_detail(pk: int) -> ChangeDetail:
+    change = Change.objects.select_related("requirement", "commitment__customer", "changed_by").get(
+        pk=pk
+    )
+    related = ("product", "customer") if change.requirement_id else ()
+    versions = {
+        v.number: v
+        for v in change.subject.versions.filter(
+            number__in=[change.from_version, change.to_version]
+        ).select_related(*related)
+    }
+    return ChangeDetail(
+        change=change,
+        old=versions.get(change.from_version),
+        new=versions[change.to_version],
+        acknowledgements=list(change.acknowledgements.select_related("person")),
+        reopened=list(change.reopened_reviews.select_related("commitment")),
+    )

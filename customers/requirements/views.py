@@ -84,12 +84,10 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("customers.view_need")
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(
-        Need.objects.select_related("customer", "segment", "voided_by").prefetch_related(
-            "requirements__product"
-        ),
-        pk=pk,
-    )
+    try:
+        need = selectors.need_detail(pk)
+    except Need.DoesNotExist as exc:
+        raise Http404 from exc
     return render(request, "customers/requirements/need_detail.html", {"need": need})
 
 
@@ -176,7 +174,12 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     if requirement.status == Requirement.Status.ACCEPTED:
         moves = [
-            (status, gettext_lazy("Reopen for review") if status == "under_review" else label)
+            (
+                status,
+                gettext_lazy("Reopen for review")
+                if status == Requirement.Status.UNDER_REVIEW
+                else label,
+            )
             for status, label in moves
         ]
     return render(
@@ -442,8 +445,9 @@ def commitment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     refused = refuse_if_locked(request, commitment)
     if refused:
         return refused
-    requirements = list(commitment.requirements.select_related("product").order_by("title"))
-    form = ReviewForm(request.POST or None, requirements=requirements)
+    form = ReviewForm(
+        request.POST or None, requirements=selectors.requirements_to_review(commitment)
+    )
     reviewed = submit(
         request,
         form,
@@ -532,33 +536,24 @@ def change_list(request: HttpRequest) -> HttpResponse:
 @permission_required("customers.view_change")
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a change: both versions side by side and who has and has not acknowledged."""
-    change = get_object_or_404(
-        Change.objects.select_related("requirement", "commitment__customer", "changed_by"), pk=pk
-    )
-    subject = change.subject
-    model = Requirement if change.requirement_id else Commitment
-    versions = {
-        v.number: v
-        for v in subject.versions.filter(
-            number__in=[change.from_version, change.to_version]
-        ).select_related(*(("product", "customer") if change.requirement_id else ()))
-    }
-    acknowledgements = list(change.acknowledgements.select_related("person"))
-    mine = next((a for a in acknowledgements if a.person_id == request.user.pk), None)
+    try:
+        detail = selectors.change_detail(pk)
+    except Change.DoesNotExist as exc:
+        raise Http404 from exc
+    subject = detail.change.subject
+    model = Requirement if detail.change.requirement_id else Commitment
     return render(
         request,
         "customers/requirements/change_detail.html",
         {
-            "change": change,
+            "change": detail.change,
             "subject": subject,
-            "diff": model.VERSIONED.diff(
-                subject.versions.model,
-                versions.get(change.from_version),
-                versions[change.to_version],
+            "diff": model.VERSIONED.diff(subject.versions.model, detail.old, detail.new),
+            "acknowledgements": detail.acknowledgements,
+            "mine": next(
+                (a for a in detail.acknowledgements if a.person_id == request.user.pk), None
             ),
-            "acknowledgements": acknowledgements,
-            "mine": mine,
-            "reopened": change.reopened_reviews.select_related("commitment"),
+            "reopened": detail.reopened,
         },
     )
 
