@@ -2,7 +2,7 @@
 
 ``email_queue`` renders ``templates/emails/<template>.subject.txt``, ``.txt`` and
 ``.html``, stores an ``OutboundEmail`` row and rings the broker after commit. The
-``deliver_emails`` task claims rows with a conditional UPDATE, sends them over one
+``send_email_batch`` task claims rows with a conditional UPDATE, sends them over one
 connection, and records the outcome; a failed attempt waits for the next delay in
 ``EMAIL_RETRY_DELAYS`` and the ``retry_due_emails`` beat job sends it again, until the
 attempts run out and the row ends as failed with the reason. The broker is never
@@ -88,13 +88,13 @@ def email_queue(
         created_by=by if by and by.pk else None,
         created_actor="" if by else current_actor(),
     )
-    transaction.on_commit(lambda: enqueue([email.pk]))
+    transaction.on_commit(lambda: ring_for_batch([email.pk]))
     return email
 
 
-def enqueue(email_ids: list[int]) -> None:
+def ring_for_batch(email_ids: list[int]) -> None:
     """Ring the broker; if it does not answer, the retry beat job sends the rows later."""
-    ring("core.tasks.deliver_emails", email_ids)
+    ring("core.tasks.send_email_batch", email_ids)
 
 
 def _claim(email_id: int, token: uuid.UUID, now: Any) -> OutboundEmail | None:
@@ -142,7 +142,7 @@ def _message(email: OutboundEmail, connection: Any) -> EmailMultiAlternatives:
     return message
 
 
-def emails_deliver(*, email_ids: Iterable[int]) -> dict[str, int]:
+def email_batch_send(*, email_ids: Iterable[int]) -> dict[str, int]:
     """Send the given queued emails that are due, over one connection; count outcomes."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     delays = settings.EMAIL_RETRY_DELAYS
@@ -212,7 +212,7 @@ def emails_retry_due() -> int:
         .values_list("pk", flat=True)[:10_000]
     )
     for start in range(0, len(due), CHUNK_SIZE):
-        enqueue(due[start : start + CHUNK_SIZE])
+        ring_for_batch(due[start : start + CHUNK_SIZE])
     return len(due)
 
 

@@ -34,6 +34,7 @@ def acting_user(request: HttpRequest) -> User:
 
 
 def paginate(request: HttpRequest, queryset: Any) -> Page:
+    """Return the page the request asks for (``?page=``), the last one if past it."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 

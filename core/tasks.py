@@ -29,9 +29,9 @@ def purge_login_records() -> None:
 
 
 @shared_task
-def deliver_emails(email_ids: list[int]) -> dict[str, int]:
+def send_email_batch(email_ids: list[int]) -> dict[str, int]:
     """Deliver the given queued emails; rows already claimed, sent or not due are skipped."""
-    return email.emails_deliver(email_ids=email_ids)
+    return email.email_batch_send(email_ids=email_ids)
 
 
 @shared_task

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from core.email import emails_deliver
+from core.email import email_batch_send
 from core.models import OutboundEmail
 from core.roles import Role
 from qms.celery import app
@@ -29,6 +29,7 @@ from tests.factories import UserFactory
 
 SERVICE_MARKERS = ("postgres", "redis", "browser", "pdf")
 CHROMIUM = "/usr/bin/chromium"
+AXE_PATH = "node_modules/axe-core/axe.min.js"
 VNU_JAR_PATH = "node_modules/vnu-jar/build/dist/vnu.jar"
 IN_CI = os.environ.get("CI") == "true"
 # Node ids of service-marked tests skipped where the service is configured.
@@ -43,15 +44,15 @@ def service_missing(name: str) -> str | None:
     if name == "redis":
         return None if settings.BROKER_IS_REDIS else "CELERY_BROKER_URL is not Redis"
     if name == "browser":
-        if find_spec("playwright") is None:
-            return "playwright is not installed"
-        if not (Path(settings.BASE_DIR) / "node_modules/axe-core/axe.min.js").exists():
-            return "axe-core is not installed (npm ci)"
-        if not (Path(settings.BASE_DIR) / VNU_JAR_PATH).exists():
-            return "vnu-jar (the Nu HTML checker) is not installed (npm ci)"
-        if not shutil.which("java"):
-            return "java is missing (apt-get install default-jre-headless)"
-        return None if Path(CHROMIUM).exists() else f"{CHROMIUM} is missing"
+        base = Path(settings.BASE_DIR)
+        needs = [
+            (find_spec("playwright") is not None, "playwright is not installed"),
+            ((base / AXE_PATH).exists(), "axe-core is not installed (npm ci)"),
+            ((base / VNU_JAR_PATH).exists(), "vnu-jar is not installed (npm ci)"),
+            (shutil.which("java") is not None, "java is missing (default-jre-headless)"),
+            (Path(CHROMIUM).exists(), f"{CHROMIUM} is missing"),
+        ]
+        return next((why for present, why in needs if not present), None)
     if name == "pdf":
         return None if shutil.which("pdftoppm") else "pdftoppm (poppler-utils) is missing"
     raise ValueError(name)
@@ -163,6 +164,6 @@ def send_queued_emails(db: None) -> Callable[[], dict[str, int]]:
 
     def send() -> dict[str, int]:
         ids = OutboundEmail.objects.filter(state="queued").values_list("pk", flat=True)
-        return emails_deliver(email_ids=list(ids))
+        return email_batch_send(email_ids=list(ids))
 
     return send

@@ -1,4 +1,8 @@
-"""Customers and contacts (5.1.2): who the organisation serves and whom it may ask."""
+"""Customers and contacts (5.1.2): who the organisation serves and whom it may ask.
+
+Segments, the catalogue, customers and contacts, with the suppression list, the
+erasure log and the import job: the register's records, mostly field declarations.
+"""
 
 import hashlib
 import re
@@ -189,6 +193,11 @@ class Customer(VoidableModel, WorkflowModel):
 
 
 class ContactQuerySet(VoidableQuerySet):
+    def editable(self) -> "ContactQuerySet":
+        """Return the contacts that take edits: neither voided nor erased (the rule
+        ``ensure_editable`` applies to one contact through ``lock_reason``)."""
+        return self.filter(voided_at__isnull=True, erased_at__isnull=True)
+
     def can_be_surveyed(self) -> "ContactQuerySet":
         """Return the contacts a survey may go to: ``Contact.can_be_surveyed_q``."""
         return self.filter(Contact.can_be_surveyed_q())

@@ -1,5 +1,6 @@
 """Pages of the customer register: customers, contacts, segments, the catalogue,
-imports, exports and erasure."""
+imports, exports and erasure. One short view per page over ``core.pages``, in the
+order of the register's menu."""
 
 from typing import Any
 

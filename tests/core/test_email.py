@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from core import email as email_helper
-from core.email import REDACTED, email_queue, emails_deliver, emails_retry_due
+from core.email import REDACTED, email_batch_send, email_queue, emails_retry_due
 from core.history import system_actor
 from core.models import OutboundEmail
 from tests.factories import WidgetFactory
@@ -61,7 +61,7 @@ def test_the_worker_is_rung_only_after_the_transaction_commits(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     rung = []
-    monkeypatch.setattr(email_helper, "enqueue", rung.append)
+    monkeypatch.setattr(email_helper, "ring_for_batch", rung.append)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         email = send_notice(WidgetFactory())
@@ -82,7 +82,7 @@ def test_an_email_queued_by_a_task_names_the_task():
 def test_sending_records_sent_state_message_id_and_redacts_secret_links():
     email = send_notice(WidgetFactory(), secrets=[LINK])
 
-    counts = emails_deliver(email_ids=[email.pk])
+    counts = email_batch_send(email_ids=[email.pk])
 
     email.refresh_from_db()
     assert counts["sent"] == 1
@@ -101,7 +101,7 @@ def test_sending_records_sent_state_message_id_and_redacts_secret_links():
 def test_secret_links_stay_when_the_log_keeps_links():
     email = send_notice(WidgetFactory(), secrets=[LINK], keep_secrets=True)
 
-    emails_deliver(email_ids=[email.pk])
+    email_batch_send(email_ids=[email.pk])
 
     email.refresh_from_db()
     assert LINK in email.body_text
@@ -110,8 +110,8 @@ def test_secret_links_stay_when_the_log_keeps_links():
 def test_a_second_send_of_the_same_row_sends_nothing():
     email = send_notice(WidgetFactory())
 
-    emails_deliver(email_ids=[email.pk])
-    counts = emails_deliver(email_ids=[email.pk])
+    email_batch_send(email_ids=[email.pk])
+    counts = email_batch_send(email_ids=[email.pk])
 
     assert counts == {"sent": 0, "retry": 0, "failed": 0, "skipped": 1}
     assert len(mail.outbox) == 1
@@ -124,7 +124,7 @@ def test_a_refused_send_is_retried_with_backoff_then_fails_with_the_reason(setti
     start = timezone.now()
 
     with time_machine.travel(start, tick=False) as traveller:
-        assert emails_deliver(email_ids=[email.pk])["retry"] == 1
+        assert email_batch_send(email_ids=[email.pk])["retry"] == 1
         email.refresh_from_db()
         assert (email.state, email.attempts) == ("queued", 1)
         assert email.next_attempt_at == start + timedelta(seconds=60)
@@ -133,12 +133,12 @@ def test_a_refused_send_is_retried_with_backoff_then_fails_with_the_reason(setti
         # Not due yet: the retry job leaves it alone.
         assert emails_retry_due() == 0
         traveller.shift(timedelta(seconds=61))
-        assert emails_deliver(email_ids=[email.pk])["retry"] == 1
+        assert email_batch_send(email_ids=[email.pk])["retry"] == 1
         email.refresh_from_db()
         assert email.next_attempt_at == start + timedelta(seconds=61 + 300)
 
         traveller.shift(timedelta(seconds=301))
-        assert emails_deliver(email_ids=[email.pk])["failed"] == 1
+        assert email_batch_send(email_ids=[email.pk])["failed"] == 1
 
     email.refresh_from_db()
     assert (email.state, email.attempts) == ("failed", 3)
@@ -150,7 +150,7 @@ def test_a_refused_send_is_retried_with_backoff_then_fails_with_the_reason(setti
 
 def test_the_retry_job_reclaims_a_row_whose_worker_died_and_rings_again(monkeypatch):
     rung = []
-    monkeypatch.setattr(email_helper, "enqueue", rung.append)
+    monkeypatch.setattr(email_helper, "ring_for_batch", rung.append)
     email = send_notice(WidgetFactory())
     OutboundEmail.objects.filter(pk=email.pk).update(
         state="sending", claimed_until=timezone.now() - timedelta(seconds=1), attempts=1
@@ -165,7 +165,7 @@ def test_the_retry_job_reclaims_a_row_whose_worker_died_and_rings_again(monkeypa
 
 def test_the_retry_job_sends_in_chunks(monkeypatch):
     rung = []
-    monkeypatch.setattr(email_helper, "enqueue", rung.append)
+    monkeypatch.setattr(email_helper, "ring_for_batch", rung.append)
     monkeypatch.setattr(email_helper, "CHUNK_SIZE", 2)
     widget = WidgetFactory()
     for _ in range(5):
@@ -178,7 +178,7 @@ def test_the_retry_job_sends_in_chunks(monkeypatch):
 def test_old_bodies_are_purged_and_the_rows_kept(settings):
     settings.EMAIL_BODY_RETENTION_DAYS = 30
     old = send_notice(WidgetFactory())
-    emails_deliver(email_ids=[old.pk])
+    email_batch_send(email_ids=[old.pk])
     OutboundEmail.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
     recent = send_notice(WidgetFactory())
 

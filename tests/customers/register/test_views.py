@@ -13,12 +13,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, quality_manager):
-    client.force_login(quality_manager)
-    return client
-
-
 def make_customers(count, segment, owner):
     for _ in range(count):
         customer = CustomerFactory(account_owner=owner)

@@ -1,0 +1,155 @@
+"""Checking a file of contacts: errors by row, updates not doubles, the suppression
+list, and Django's own email rules."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.urls import reverse
+
+from customers.models import Contact, SuppressedEmail, email_hash
+from customers.register.imports import contacts as contact_checks
+from tests.customers.register.conftest import CONTACT_HEADER, upload
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_file_with_any_error_imports_nothing_and_lists_the_errors_by_row(signed_in):
+    CustomerFactory(name="Bharat Textiles")
+    csv_text = CONTACT_HEADER + (
+        "Bharat Textiles,Priya Nair,priya@bharat.example,,en,yes,2026-03-01,no\n"
+        "Bharat Textiles,No Email,not-an-email,,en,no,,no\n"
+        "Nobody Inc,Sam,sam@nobody.example,,en,no,,no\n"
+        "Bharat Textiles,Twice,PRIYA@bharat.example,,fr,maybe,,no\n"
+    )
+
+    _, job = upload(signed_in, csv_text)
+    response = signed_in.post(reverse("customers:import_confirm", args=[job.pk]), follow=True)
+
+    problems = {(e["row"], e["column"]) for e in job.preview["errors"]}
+    assert {(3, "email"), (4, "customer"), (5, "language"), (5, "consent")} <= problems
+    assert Contact.objects.count() == 0
+    assert "nothing will be imported" in signed_in.get(job.get_absolute_url()).content.decode()
+    assert "The file has errors" in response.content.decode()
+
+
+def test_a_contact_duplicated_within_the_file_is_an_error(signed_in):
+    CustomerFactory(name="Bharat Textiles")
+    csv_text = CONTACT_HEADER + (
+        "Bharat Textiles,Priya,priya@bharat.example,,en,no,,no\n"
+        "Bharat Textiles,Priya again,Priya@Bharat.example,,en,no,,no\n"
+    )
+
+    _, job = upload(signed_in, csv_text)
+
+    assert job.preview["errors"] == [
+        {
+            "row": 3,
+            "column": "email",
+            "message": "The same customer and email are on row 2 already.",
+        }
+    ]
+
+
+def test_an_existing_contact_is_updated_not_doubled(signed_in):
+    contact = ContactFactory(
+        customer=CustomerFactory(name="Bharat Textiles"),
+        email="priya@bharat.example",
+        name="P Nair",
+    )
+    csv_text = (
+        CONTACT_HEADER + "Bharat Textiles,Priya Nair,PRIYA@bharat.example,,hi,yes,2026-03-01,no\n"
+    )
+
+    _, job = upload(signed_in, csv_text)
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    assert job.preview["counts"]["update"] == 1
+    assert Contact.objects.count() == 1
+    contact.refresh_from_db()
+    assert (contact.name, contact.language) == ("Priya Nair", "hi")
+    assert contact.history.first().history_change_reason == "CSV import"
+
+
+def test_an_unchanged_row_writes_no_history(signed_in):
+    contact = ContactFactory(
+        customer=CustomerFactory(name="Acme"), email="a@acme.example", name="Al"
+    )
+    csv_text = CONTACT_HEADER + "Acme,Al,a@acme.example,,en,yes,2026-01-15,no\n"
+
+    _, job = upload(signed_in, csv_text)
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    assert job.preview["counts"]["unchanged"] == 1
+    assert contact.history.count() == 1
+
+
+def test_an_email_on_the_suppression_list_is_skipped_with_the_reason(signed_in):
+    CustomerFactory(name="Acme")
+    SuppressedEmail.objects.create(email_hash=email_hash("gone@acme.example"), reason="erased")
+    csv_text = (
+        CONTACT_HEADER
+        + "Acme,Gone,Gone@acme.example,,en,no,,no\nAcme,Here,here@acme.example,,en,no,,no\n"
+    )
+
+    _, job = upload(signed_in, csv_text)
+    assert "suppression list" in signed_in.get(job.get_absolute_url()).content.decode()
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    assert job.preview["skipped"] == [
+        {
+            "row": 2,
+            "email": "gone@acme.example",
+            "reason": "on the suppression list (erased or unsubscribed)",
+        }
+    ]
+    assert list(Contact.objects.values_list("email", flat=True)) == ["here@acme.example"]
+
+
+def test_html_in_a_text_field_is_stored_as_text_and_escaped_on_the_page(signed_in):
+    CustomerFactory(name="Acme")
+    csv_text = CONTACT_HEADER + "Acme,<script>alert(1)</script>,x@acme.example,,en,no,,no\n"
+
+    _, job = upload(signed_in, csv_text)
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    contact = Contact.objects.get()
+    assert contact.name == "<script>alert(1)</script>"
+    page = signed_in.get(contact.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "priya@bharat.example",
+        "first.last+tag@sub.example.co.in",
+        '"quoted name"@example.com',
+        "user@[192.168.0.1]",
+        "user@localhost",
+        "user@xn--bcher-kva.example",
+        "",
+        "no-at-sign.example",
+        "two@@example.com",
+        "user@-bad-.example",
+        "user@example..com",
+        "user@.example.com",
+        "a" * 310 + "@example.com",
+        "user@" + "a" * 64 + ".example",
+        "user name@example.com",
+        "user@exa mple.com",
+        "user@example.c",
+    ],
+)
+def test_the_import_checks_emails_exactly_as_django_does(value):
+    try:
+        validate_email(value)
+        expected = True
+    except ValidationError:
+        expected = False
+
+    assert contact_checks.email_ok(value) is expected

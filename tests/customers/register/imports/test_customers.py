@@ -1,0 +1,72 @@
+"""Checking a file of customers: matched on name and country, along the workflow,
+with their links in history."""
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Customer
+from tests.customers.register.conftest import upload
+from tests.factories import (
+    CustomerFactory,
+    ProductServiceFactory,
+    SegmentFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_customers_import_matches_on_name_and_country_and_links_segments(signed_in):
+    SegmentFactory(name="Healthcare")
+    SegmentFactory(name="Public sector")
+    existing = CustomerFactory(name="Klinikum Rhein-Main", country="DE", status="active")
+    owner = UserFactory(email="owner@example.com")
+    csv_text = (
+        "name,country,status,segments,account_owner,tier\n"
+        "Klinikum Rhein-Main,Germany,at risk,Healthcare; Public sector,owner@example.com,key\n"
+        "Lakeside Clinic,US,prospect,Healthcare,,standard\n"
+    )
+
+    _, job = upload(signed_in, csv_text, kind="customers", name="customers.csv")
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    assert job.preview["counts"]["create"] == 1
+    assert job.preview["counts"]["update"] == 1
+    existing.refresh_from_db()
+    assert (existing.status, existing.account_owner, existing.tier) == ("at_risk", owner, "key")
+    assert sorted(existing.segments.values_list("name", flat=True)) == [
+        "Healthcare",
+        "Public sector",
+    ]
+    lakeside = Customer.objects.get(name="Lakeside Clinic")
+    assert lakeside.history.get().history_user == job.created_by
+
+
+def test_a_customer_import_cannot_skip_the_workflow(signed_in):
+    CustomerFactory(name="Acme", country="GB", status="active")
+
+    _, job = upload(
+        signed_in, "name,country,status\nAcme,GB,prospect\n", kind="customers", name="c.csv"
+    )
+
+    assert job.preview["errors"][0]["message"] == (
+        "The customer is active and cannot be made prospect."
+    )
+
+
+def test_a_customer_import_records_the_links_in_the_history_it_writes(signed_in):
+    healthcare = SegmentFactory(name="Healthcare")
+    product = ProductServiceFactory(name="Calibration")
+    existing = CustomerFactory(name="Klinikum Rhein-Main", country="DE")
+    existing.products.add(product)
+    csv_text = "name,country,segments\nKlinikum Rhein-Main,DE,Healthcare\nLakeside Clinic,US,\n"
+
+    _, job = upload(signed_in, csv_text, kind="customers", name="customers.csv")
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    imported = existing.history.latest()
+    assert imported.history_change_reason == "CSV import"
+    assert [link.segment_id for link in imported.segments.all()] == [healthcare.pk]
+    assert [link.productservice_id for link in imported.products.all()] == [product.pk]
+    created = Customer.objects.get(name="Lakeside Clinic").history.get()
+    assert list(created.segments.all()) == []
