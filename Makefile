@@ -29,10 +29,12 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $@ $(RUNTIME_STAMP)
 
-# axe-core, which the browser tests inject into each page they visit.
+# axe-core and vnu-jar (the Nu HTML checker), which the browser tests run on each page
+# they visit. No install scripts: vnu-jar's would download a Java runtime, and the
+# tests use the system's (Debian: default-jre-headless).
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core: install Node.js and npm (Debian/Ubuntu: apt-get install nodejs npm)." >&2; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core and HTML checker: install Node.js and npm (Debian/Ubuntu: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	@touch $@
 
 # Links in emails (the demo's included) point at the port the server runs on, unless

@@ -228,9 +228,23 @@ def contact_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
 # Segments and the catalogue ------------------------------------------------------
 
 
-def _catalogue_list(request: HttpRequest, model: type[models.Model], template: str) -> HttpResponse:
+def _catalogue_list(
+    request: HttpRequest, model: type[models.Model], template: str, *, url: str, filter_param: str
+) -> HttpResponse:
+    """List segments or catalogue entries with the customers that use each."""
     records = selectors.catalogue_list(model)
-    return render(request, template, {"page": paginate(request, records)})
+    return render(
+        request,
+        template,
+        {
+            "page": paginate(request, records),
+            "edit_url": f"customers:{url}_edit",
+            "void_url": f"customers:{url}_void",
+            "can_change": request.user.has_perm(f"customers.change_{model._meta.model_name}"),
+            # The customer list filters on segments, so their counts link to it.
+            "filter_param": filter_param,
+        },
+    )
 
 
 def _catalogue_form(
@@ -259,7 +273,13 @@ def _catalogue_form(
 
 @permission_required("customers.view_segment")
 def segment_list(request: HttpRequest) -> HttpResponse:
-    return _catalogue_list(request, Segment, "customers/register/segment_list.html")
+    return _catalogue_list(
+        request,
+        Segment,
+        "customers/register/segment_list.html",
+        url="segment",
+        filter_param="segment",
+    )
 
 
 @permission_required("customers.add_segment")
@@ -290,7 +310,13 @@ def segment_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("customers.view_productservice")
 def product_list(request: HttpRequest) -> HttpResponse:
-    return _catalogue_list(request, ProductService, "customers/register/product_list.html")
+    return _catalogue_list(
+        request,
+        ProductService,
+        "customers/register/product_list.html",
+        url="product",
+        filter_param="",
+    )
 
 
 @permission_required("customers.add_productservice")
