@@ -1,7 +1,8 @@
 import pytest
+from django.core.management import call_command
 
 from core.roles import Role
-from customers.models import Contact, Customer
+from customers.models import Contact, Customer, ProductService, Segment
 from tests.factories import SegmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,3 +66,39 @@ def test_a_quality_manager_creates_a_customer_imports_contacts_and_sees_the_hist
     page.goto(dana.get_absolute_url())
     visit(name="contact-history")
     assert page.get_by_text("CSV import").is_visible()
+
+
+@pytest.mark.parametrize("role", [Role.QUALITY_MANAGER, Role.AUDITOR], ids=["manager", "auditor"])
+def test_the_register_pages_pass_the_checks_with_the_demo_data(page, visit, login_as, role):
+    call_command("load_demo", force=True)
+    login_as(role)
+    customer = Customer.objects.filter(kind="organisation", status="active").first()
+    contact = customer.contacts.first()
+    name = role.name.lower()
+
+    pages = [
+        ("/customers/", "customers"),
+        ("/customers/?q=example.com&ordering=-contacts", "customers-searched"),
+        ("/customers/contacts/?consent=true", "contacts"),
+        ("/customers/segments/", "segments"),
+        ("/customers/catalogue/", "catalogue"),
+        (customer.get_absolute_url(), "customer"),
+        (contact.get_absolute_url(), "contact"),
+    ]
+    if role == Role.QUALITY_MANAGER:
+        segment = Segment.objects.first()
+        product = ProductService.objects.first()
+        pages += [
+            (f"/customers/{customer.pk}/edit/", "customer-form"),
+            (f"/customers/{customer.pk}/void/", "customer-void"),
+            (f"/customers/contacts/{contact.pk}/erase/", "contact-erase"),
+            (f"/customers/segments/{segment.pk}/edit/", "segment-form"),
+            (f"/customers/catalogue/{product.pk}/edit/", "product-form"),
+            ("/customers/import/", "import-form"),
+        ]
+    for path, page_name in pages:
+        visit(path, name=f"{name}-{page_name}")
+
+    visit("/customers/segments/", name=f"{name}-segments-again")
+    can_edit = page.get_by_role("link", name=f"Edit {Segment.objects.first().name}").count()
+    assert can_edit == (1 if role == Role.QUALITY_MANAGER else 0)
