@@ -93,13 +93,15 @@ def test_any_other_error_from_enqueueing_is_raised(monkeypatch):
 
 def _rung_task_names() -> set[str]:
     """Return every task name a service passes to ``ring``, read from the source."""
-    names = set()
+    names: set[str] = set()
     for path in [p for app in APPS for p in (Path(settings.BASE_DIR) / app).rglob("*.py")]:
         tree = ast.parse(path.read_text())
         constants = {
             target.id: node.value.value
             for node in tree.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
             for target in node.targets
             if isinstance(target, ast.Name)
         }

@@ -74,8 +74,7 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
     customers = _customers_by_name()
     suppressed = set(SuppressedEmail.objects.values_list("email_hash", flat=True))
     existing = {
-        (contact.customer_id, contact.email): contact
-        for contact in Contact.objects.editable()
+        (contact.customer_id, contact.email): contact for contact in Contact.objects.editable()
     }
     seen: dict[tuple[int, str], int] = {}
     for number, row in enumerate(rows, start=2):
