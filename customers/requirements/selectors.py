@@ -213,6 +213,20 @@ def need_detail(pk: int) -> Need:
     )
 
 
+def need_to_answer(pk: str) -> Need | None:
+    """Return the need a new requirement is to answer (from the address), if it may
+    still get one: it exists and is neither closed nor voided."""
+    if not pk.isdigit():
+        return None
+    return (
+        Need.objects.active()
+        .exclude(status=Need.Status.CLOSED)
+        .filter(pk=int(pk))
+        .only("pk", "customer_id")
+        .first()
+    )
+
+
 def requirements_to_review(commitment: Commitment) -> list[Requirement]:
     """Return the requirements a review of the commitment finds on, by title."""
     return list(commitment.requirements.select_related("product").order_by("title"))

@@ -201,7 +201,13 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("customers.add_requirement")
 def requirement_create_view(request: HttpRequest) -> HttpResponse:
+    """Record a requirement; ``?need=`` fills in the need it answers and its customer."""
     initial: dict[str, Any] = {"owner": request.user.pk}
+    need = selectors.need_to_answer(request.GET.get("need", ""))
+    if need is not None:
+        initial["needs"] = [need.pk]
+        if need.customer_id is not None:
+            initial["customer"] = need.customer_id
     for name in ("customer", "product"):
         if request.GET.get(name, "").isdigit():
             initial[name] = request.GET[name]
@@ -210,7 +216,7 @@ def requirement_create_view(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.requirement_create(
-            requirement=form.save(commit=False), by=acting_user(request)
+            requirement=form.save(commit=False), by=acting_user(request), needs=data["needs"]
         ),
         success=lambda saved: _("%(requirement)s recorded as version 1.") % {"requirement": saved},
     )
@@ -241,6 +247,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             by=acting_user(request),
             reason=data["reason"],
             notify=data["notify"],
+            needs=data["needs"],
         ),
         success=_requirement_saved,
     )
