@@ -5,7 +5,7 @@ These helpers hold what every such view repeats, with the generic templates in
 ``templates/core/`` (``form.html``, ``void.html``, ``partials/filters.html``).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -13,10 +13,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import csv_lines
 from core.forms import VoidForm
 from core.models import User
 from core.records import RecordLockedError, ensure_editable
@@ -59,6 +63,39 @@ def filtered_list(
             **(context or {}),
         },
     )
+
+
+def csv_download(name: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHttpResponse:
+    """Stream the rows as ``<name>-<today>.csv``, every cell safe for a spreadsheet."""
+    response = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
+
+
+def filtered_download(
+    request: HttpRequest,
+    filter_class: Any,
+    queryset: QuerySet,
+    *,
+    name: str,
+    header: list[str],
+    rows: Callable[[QuerySet], Iterable[list[Any]]],
+    back: str,
+) -> HttpResponseBase:
+    """Download, as CSV, the rows a list page's filters select (every page of them).
+
+    Filters the list would refuse send the reader back to the list (``back``, a URL
+    name) with the same query, where the form says what is wrong: a file never holds
+    rows other than the ones the list shows for that query.
+    """
+    filters = filter_class(request.GET, queryset=queryset, request=request)
+    if filters.is_bound and not filters.is_valid():
+        messages.error(request, _("Correct the filters before downloading the list."))
+        return redirect(f"{reverse(back)}?{request.GET.urlencode()}")
+    return csv_download(name, header, rows(filters.qs))
 
 
 def form_page(

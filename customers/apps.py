@@ -38,6 +38,7 @@ class CustomersConfig(AppConfig):
                 section_url_names=(
                     "customers:need_list",
                     "customers:commitment_list",
+                    "customers:review_list",
                     "customers:change_list",
                 ),
                 description=_(

@@ -47,6 +47,7 @@ urlpatterns = [
     ),
     path("requirements/<int:pk>/void/", rviews.requirement_void, name="requirement_void"),
     path("commitments/", rviews.commitment_list, name="commitment_list"),
+    path("commitments/export.csv", rviews.commitment_export, name="commitment_export"),
     path("commitments/new/", rviews.commitment_create_view, name="commitment_create"),
     path("commitments/<int:pk>/", rviews.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/edit/", rviews.commitment_edit, name="commitment_edit"),
@@ -58,6 +59,8 @@ urlpatterns = [
         name="commitment_withdraw",
     ),
     path("commitments/<int:pk>/void/", rviews.commitment_void, name="commitment_void"),
+    path("reviews/", rviews.review_list, name="review_list"),
+    path("reviews/export.csv", rviews.review_export, name="review_export"),
     path("changes/", rviews.change_list, name="change_list"),
     path("changes/<int:pk>/", rviews.change_detail, name="change_detail"),
     path(

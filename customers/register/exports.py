@@ -1,48 +1,21 @@
-"""CSV exports of the register, safe to open in a spreadsheet.
+"""CSV exports of the register, in the import's own columns.
 
-A cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or
-a carriage return) gets a leading apostrophe, as OWASP's CSV-injection guidance says;
-a cell that is only a number or a phone number is left as it is, since no
-spreadsheet runs "+44 20 7946 0958" as anything but text or a number.
+Every cell goes through ``core.exports`` (formula escaping, the BOM), as every
+register's exports do.
 """
 
-import csv
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 
+from core.exports import yes_no
 from customers.models import Contact, Customer
 from customers.register.imports.reading import CONTACT_COLUMNS, CUSTOMER_COLUMNS
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-HARMLESS_NUMBER = re.compile(r"^[+-]?[0-9][0-9\s().-]*$")
 
 # The import's own columns, so that an exported file imports back as it is.
 CUSTOMER_HEADER = CUSTOMER_COLUMNS["required"] + CUSTOMER_COLUMNS["optional"]
 CONTACT_HEADER = CONTACT_COLUMNS["required"] + CONTACT_COLUMNS["optional"]
-
-
-def safe_cell(value: Any) -> str:
-    """Return the value as a cell no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START) and not HARMLESS_NUMBER.match(text):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    """Yield CSV lines (with a BOM first, for spreadsheets) to stream as a download."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([safe_cell(value) for value in row])
 
 
 def customer_rows(customers: QuerySet[Customer]) -> Iterator[list[Any]]:
@@ -62,10 +35,6 @@ def customer_rows(customers: QuerySet[Customer]) -> Iterator[list[Any]]:
             "notes": customer.notes,
         }
         yield [cells[column] for column in CUSTOMER_HEADER]
-
-
-def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
 
 
 def contact_rows(contacts: QuerySet[Contact]) -> Iterator[list[Any]]:

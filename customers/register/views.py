@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.access import permission_required
 from core.pages import (
     acting_user,
+    csv_download,
     filtered_list,
     form_page,
     message_refusal,
@@ -415,27 +416,16 @@ def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(job)
 
 
-def _download(name: str, lines: Any) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    return response
-
-
 @permission_required("customers.export_customer", "customers.view_customer")
 def export_customers(request: HttpRequest) -> StreamingHttpResponse:
     filters = CustomerFilter(request.GET, queryset=selectors.customer_export())
-    return _download(
-        "customers", exports.csv_lines(exports.CUSTOMER_HEADER, exports.customer_rows(filters.qs))
-    )
+    return csv_download("customers", exports.CUSTOMER_HEADER, exports.customer_rows(filters.qs))
 
 
 @permission_required("customers.export_customer", "customers.view_contact")
 def export_contacts(request: HttpRequest) -> StreamingHttpResponse:
     filters = ContactFilter(request.GET, queryset=selectors.contact_export())
-    return _download(
-        "contacts", exports.csv_lines(exports.CONTACT_HEADER, exports.contact_rows(filters.qs))
-    )
+    return csv_download("contacts", exports.CONTACT_HEADER, exports.contact_rows(filters.qs))
 
 
 def home_panel(request: HttpRequest) -> dict[str, Any]:

@@ -1,25 +1,31 @@
-"""Filters of the needs, requirements, commitments and changes lists."""
+"""Filters of the needs, requirements, commitments, reviews and changes lists."""
 
+import re
 from typing import cast
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import ANY, VoidedHidden, search_fields
+from core.filters import ANY, DateRange, Sort, VoidedHidden, date_range, search_fields
 from core.models import User
 from customers.models import (
     Acknowledgement,
     Change,
     Commitment,
+    CommitmentReview,
     Customer,
     Need,
     ProductService,
     Requirement,
     Segment,
 )
+from customers.requirements import selectors
 from customers.requirements.models import CommitmentQuerySet, RequirementQuerySet
+
+# A requirement's reference as people type it: "REQ-0004", "req 4", "REQ4" or "4".
+REQUIREMENT_REFERENCE = re.compile(r"^(?:REQ[\s-]*)?0*(\d{1,9})$", re.IGNORECASE)
 
 
 class NeedFilter(VoidedHidden):
@@ -53,6 +59,7 @@ class NeedFilter(VoidedHidden):
 
 class RequirementFilter(VoidedHidden):
     FLAGS = [("recheck_due", _("Re-check due"))]
+    SEARCHED = ("title", "text", "claim", "source")
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     product = django_filters.ModelChoiceFilter(
@@ -91,9 +98,17 @@ class RequirementFilter(VoidedHidden):
         fields = ["q", "product", "customer", "category", "status", "owner", "flag"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if value.strip().upper().startswith("REQ-") and value.strip()[4:].isdigit():
-            return queryset.filter(pk=int(value.strip()[4:]))
-        return search_fields(queryset, value, "title", "text", "claim", "source")
+        """Find by reference ("REQ-0004", "req 4") or by words of the title, text,
+        claim or source; a bare number finds both the reference and the words."""
+        value = value.strip()
+        reference = REQUIREMENT_REFERENCE.match(value)
+        if reference is None:
+            return search_fields(queryset, value, *self.SEARCHED)
+        by_reference = Q(pk=int(reference.group(1)))
+        if value.isdigit():
+            for field in self.SEARCHED:
+                by_reference |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(by_reference)
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "recheck_due":
@@ -101,7 +116,7 @@ class RequirementFilter(VoidedHidden):
         return queryset
 
 
-class CommitmentFilter(VoidedHidden):
+class CommitmentFilter(DateRange, VoidedHidden):
     FLAGS = [
         ("review_reopened", _("To review again")),
         ("not_reviewed", _("Not reviewed yet")),
@@ -120,10 +135,29 @@ class CommitmentFilter(VoidedHidden):
     flag = django_filters.ChoiceFilter(
         label=_("Flag"), choices=FLAGS, empty_label=ANY, method="flagged"
     )
+    date_from, date_to = date_range(
+        "committed_on", _("Commitment date from"), _("Commitment date to")
+    )
+    ordering = Sort(
+        label=_("Sort by"),
+        empty_label=_("Commitment date, latest first"),
+        fields=(
+            ("committed_on", "date"),
+            ("customer__name", "customer"),
+            ("current_review__reviewed_on", "reviewed"),
+            ("made_at", "made"),
+        ),
+        field_labels={
+            "committed_on": _("Commitment date"),
+            "customer__name": _("Customer"),
+            "current_review__reviewed_on": _("Review date"),
+            "made_at": _("Date made"),
+        },
+    )
 
     class Meta:
         model = Commitment
-        fields = ["q", "customer", "kind", "status", "flag"]
+        fields = ["q", "customer", "kind", "status", "flag", "date_from", "date_to"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search_fields(queryset, value, "reference", "title", "customer__name")
@@ -134,6 +168,51 @@ class CommitmentFilter(VoidedHidden):
         if value == "not_reviewed":
             return cast(CommitmentQuerySet, queryset).not_reviewed()
         return queryset
+
+
+class ReviewFilter(DateRange):
+    """The reviews an auditor samples (8.2.3): by review date, outcome, reviewer and
+    customer. The customer is found by a part of its name, since a select of every
+    customer would be tens of thousands of options long."""
+
+    date_from, date_to = date_range("reviewed_on", _("Review date from"), _("Review date to"))
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), choices=CommitmentReview.Outcome.choices, empty_label=ANY
+    )
+    reviewer = django_filters.ModelChoiceFilter(
+        label=_("Reviewer"), queryset=selectors.reviewers(), empty_label=ANY
+    )
+    customer = django_filters.CharFilter(
+        label=_("Customer name contains"),
+        field_name="commitment__customer__name",
+        lookup_expr="icontains",
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of commitment"),
+        field_name="commitment__kind",
+        choices=Commitment.Kind.choices,
+        empty_label=ANY,
+    )
+    ordering = Sort(
+        label=_("Sort by"),
+        empty_label=_("Review date, latest first"),
+        fields=(
+            ("reviewed_on", "date"),
+            ("created_at", "recorded"),
+            ("outcome", "outcome"),
+            ("commitment__customer__name", "customer"),
+        ),
+        field_labels={
+            "reviewed_on": _("Review date"),
+            "created_at": _("Recorded"),
+            "outcome": _("Outcome"),
+            "commitment__customer__name": _("Customer"),
+        },
+    )
+
+    class Meta:
+        model = CommitmentReview
+        fields = ["date_from", "date_to", "outcome", "reviewer", "customer", "kind"]
 
 
 class ChangeFilter(django_filters.FilterSet):

@@ -34,12 +34,36 @@ def open_requirements(customer: Customer | None = None, linked: Any = None) -> A
         offered &= Q(customer__isnull=True) | Q(customer=customer)
     if linked is not None:
         offered |= Q(pk__in=linked.values("pk"))
-    return Requirement.objects.filter(offered).select_related("product", "owner")
+    # By reference: the label starts with it.
+    return Requirement.objects.filter(offered).select_related("product", "owner").order_by("pk")
+
+
+def open_needs(linked: Any = None) -> Any:
+    """Return the needs a requirement may answer (neither closed nor voided), with those
+    it already answers, by title."""
+    offered = Q(voided_at__isnull=True) & ~Q(status=Need.Status.CLOSED)
+    if linked is not None:
+        offered |= Q(pk__in=linked.values("pk"))
+    return (
+        Need.objects.filter(offered).select_related("customer", "segment").order_by("title", "pk")
+    )
 
 
 class RequirementChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference} {obj.title} ({obj.product.name}, v{obj.version})"
+
+
+class NeedChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        party = (
+            obj.customer.name
+            if obj.customer
+            else obj.segment.name
+            if obj.segment
+            else obj.other_party
+        )
+        return f"{obj.title} ({party}, {obj.get_status_display().lower()})"
 
 
 class ChangeFields(forms.Form):
@@ -151,6 +175,22 @@ class RequirementForm(forms.ModelForm):
         fields["customer"].queryset = Customer.objects.active()
         # The owner acknowledges changes: someone who can.
         fields["owner"].queryset = acknowledgers()
+        linked = self.instance.needs.all() if self.instance.pk else None
+        fields["needs"] = NeedChoiceField(
+            label=_("Needs it answers"),
+            queryset=open_needs(linked),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Open needs by title, with the party whose need it is; a requirement for "
+                "one customer answers that customer's needs and those of segments and "
+                "other parties."
+            ),
+        )
+        if linked is not None and "needs" not in self.initial:
+            self.initial["needs"] = [need.pk for need in linked]
+        # After the requirement's own fields, before an edit's reason and notices.
+        self.order_fields([name for name in fields if name not in ("reason", "notify")])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

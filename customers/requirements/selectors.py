@@ -49,8 +49,28 @@ def requirement_list() -> QuerySet[Requirement]:
 
 
 def commitment_list() -> QuerySet[Commitment]:
-    return Commitment.objects.select_related("customer", "current_review").annotate(
+    """Return the commitments with their customer, latest review and its reviewer."""
+    return Commitment.objects.select_related("customer", "current_review__reviewer").annotate(
         requirement_count=Count("requirements", distinct=True)
+    )
+
+
+def commitment_export() -> QuerySet[Commitment]:
+    """Return what the commitments' CSV reads: the list's rows and the references of the
+    requirements each carries."""
+    return commitment_list().select_related("made_by").prefetch_related("requirements")
+
+
+def review_list() -> QuerySet[CommitmentReview]:
+    """Return every review of a commitment (8.2.3) with its commitment, customer and
+    reviewer: the rows an auditor samples."""
+    return CommitmentReview.objects.select_related("commitment__customer", "reviewer")
+
+
+def reviewers() -> QuerySet[User]:
+    """Return the people who have reviewed a commitment, by name."""
+    return User.objects.filter(pk__in=CommitmentReview.objects.values("reviewer")).order_by(
+        "full_name", "email"
     )
 
 
@@ -180,10 +200,30 @@ def requirements_summary(*, user_id: int | None) -> dict[str, Any]:
 
 
 def need_detail(pk: int) -> Need:
+    """Return a need with the requirements that answer it, by reference."""
     return (
         Need.objects.select_related("customer", "segment", "voided_by")
-        .prefetch_related("requirements__product")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=Requirement.objects.select_related("product").order_by("pk"),
+            )
+        )
         .get(pk=pk)
+    )
+
+
+def need_to_answer(pk: str) -> Need | None:
+    """Return the need a new requirement is to answer (from the address), if it may
+    still get one: it exists and is neither closed nor voided."""
+    if not pk.isdigit():
+        return None
+    return (
+        Need.objects.active()
+        .exclude(status=Need.Status.CLOSED)
+        .filter(pk=int(pk))
+        .only("pk", "customer_id")
+        .first()
     )
 
 

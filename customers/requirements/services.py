@@ -75,15 +75,64 @@ def _requirement_snapshot(requirement: Requirement, *, by: User, reason: str) ->
 
 
 @transaction.atomic
-def requirement_create(*, requirement: Requirement, by: User) -> Requirement:
-    """Record a new requirement as version 1."""
+def requirement_create(
+    *, requirement: Requirement, by: User, needs: Iterable[Need] | None = None
+) -> Requirement:
+    """Record a new requirement as version 1, answering ``needs``."""
     requirement.version = 1
     requirement.status = Requirement.Status.DRAFT
     attribute_change(requirement, by=by)
     requirement.full_clean()
     requirement.save()
     _requirement_snapshot(requirement, by=by, reason="")
+    _answer_needs(requirement, needs, by=by)
     return requirement
+
+
+def _answer_needs(requirement: Requirement, needs: Iterable[Need] | None, *, by: User) -> None:
+    """Make the requirement answer exactly ``needs`` (None leaves them as they are).
+
+    The link belongs to the need (its history records it), so each need that gains or
+    loses the requirement is changed, with who did it, and refuses if it is closed or
+    voided. A requirement for one customer answers only that customer's needs and
+    those of segments and other parties.
+    """
+    if needs is None:
+        return
+    wanted = {need.pk: need for need in needs}
+    foreign = [
+        need
+        for need in wanted.values()
+        if requirement.customer_id is not None
+        and need.customer_id is not None
+        and need.customer_id != requirement.customer_id
+    ]
+    if foreign:
+        raise ValidationError(
+            {
+                "needs": _(
+                    "A requirement for one customer answers only that customer's needs, or "
+                    "those of a segment or another party: %(needs)s."
+                )
+                % {"needs": "; ".join(f"{n.title} ({n.customer})" for n in foreign)}
+            }
+        )
+    answered = set(Need.objects.filter(requirements=requirement).values_list("pk", flat=True))
+    for pk in sorted(answered ^ set(wanted)):
+        stored = lock_stored(Need(pk=pk))
+        try:
+            ensure_editable(stored)
+        except ValidationError as exc:
+            raise ValidationError({"needs": f"{stored.title}: {' '.join(exc.messages)}"}) from exc
+        names = {"requirement": requirement}
+        if pk in wanted:
+            attribute_change(stored, by=by, reason=_("Answered by %(requirement)s") % names)
+            stored.requirements.add(requirement)
+        else:
+            attribute_change(
+                stored, by=by, reason=_("No longer answered by %(requirement)s") % names
+            )
+            stored.requirements.remove(requirement)
 
 
 @dataclass
@@ -96,17 +145,24 @@ class Edit:
 
 @transaction.atomic
 def requirement_change(
-    *, requirement: Requirement, by: User, reason: str = "", notify: Iterable[User] = ()
+    *,
+    requirement: Requirement,
+    by: User,
+    reason: str = "",
+    notify: Iterable[User] = (),
+    needs: Iterable[Need] | None = None,
 ) -> Edit:
     """Save an edited requirement; a change to its content makes a new version.
 
     A new version of an accepted requirement goes back under review; it reopens the
     review of every commitment that carries the requirement and asks its owner, the
     account owners concerned and ``notify`` to acknowledge.
-    An edit of the owner or the re-check date alone makes no version.
+    An edit of the owner, the re-check date or the needs it answers (``needs``; None
+    leaves them) makes no version.
     """
     stored = lock_stored(requirement)
     ensure_editable(stored)
+    _answer_needs(requirement, needs, by=by)
     attribute_change(requirement, by=by)
     changed = Requirement.VERSIONED.changed(requirement, stored)
     if not changed:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from core.access import permission_required
 from core.pages import (
     act,
     acting_user,
+    filtered_download,
     filtered_list,
     form_page,
     refuse_if_locked,
@@ -36,12 +38,13 @@ from customers.models import (
     Requirement,
     RequirementVersion,
 )
-from customers.requirements import selectors, services
+from customers.requirements import exports, selectors, services
 from customers.requirements.filters import (
     ChangeFilter,
     CommitmentFilter,
     NeedFilter,
     RequirementFilter,
+    ReviewFilter,
 )
 from customers.requirements.forms import (
     CommitmentChangeForm,
@@ -198,7 +201,13 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("customers.add_requirement")
 def requirement_create_view(request: HttpRequest) -> HttpResponse:
+    """Record a requirement; ``?need=`` fills in the need it answers and its customer."""
     initial: dict[str, Any] = {"owner": request.user.pk}
+    need = selectors.need_to_answer(request.GET.get("need", ""))
+    if need is not None:
+        initial["needs"] = [need.pk]
+        if need.customer_id is not None:
+            initial["customer"] = need.customer_id
     for name in ("customer", "product"):
         if request.GET.get(name, "").isdigit():
             initial[name] = request.GET[name]
@@ -207,7 +216,7 @@ def requirement_create_view(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.requirement_create(
-            requirement=form.save(commit=False), by=acting_user(request)
+            requirement=form.save(commit=False), by=acting_user(request), needs=data["needs"]
         ),
         success=lambda saved: _("%(requirement)s recorded as version 1.") % {"requirement": saved},
     )
@@ -238,6 +247,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             by=acting_user(request),
             reason=data["reason"],
             notify=data["notify"],
+            needs=data["needs"],
         ),
         success=_requirement_saved,
     )
@@ -323,14 +333,59 @@ def requirement_void(request: HttpRequest, pk: int) -> HttpResponse:
 # Commitments --------------------------------------------------------------------------
 
 
+# The order of a list before the reader sorts it; the export keeps the same order.
+COMMITMENT_ORDER = ("-committed_on", "reference", "pk")
+REVIEW_ORDER = ("-reviewed_on", "-created_at", "-pk")
+
+
 @permission_required("customers.view_commitment")
 def commitment_list(request: HttpRequest) -> HttpResponse:
-    """List commitments; flags show reopened reviews and those not reviewed yet."""
+    """List commitments with their latest review; flags show reopened reviews and
+    those not reviewed yet."""
     return filtered_list(
         request,
         CommitmentFilter,
-        selectors.commitment_list().order_by("-committed_on", "reference"),
+        selectors.commitment_list().order_by(*COMMITMENT_ORDER),
         "customers/requirements/commitment_list.html",
+    )
+
+
+@permission_required("customers.view_commitment")
+def commitment_export(request: HttpRequest) -> HttpResponseBase:
+    """Download the commitments the list's filters select, as CSV."""
+    return filtered_download(
+        request,
+        CommitmentFilter,
+        selectors.commitment_export().order_by(*COMMITMENT_ORDER),
+        name="commitments",
+        header=exports.COMMITMENT_HEADER,
+        rows=exports.commitment_rows,
+        back="customers:commitment_list",
+    )
+
+
+@permission_required("customers.view_commitmentreview", "customers.view_commitment")
+def review_list(request: HttpRequest) -> HttpResponse:
+    """List every review of a commitment (8.2.3), for an auditor to sample."""
+    return filtered_list(
+        request,
+        ReviewFilter,
+        selectors.review_list().order_by(*REVIEW_ORDER),
+        "customers/requirements/review_list.html",
+    )
+
+
+@permission_required("customers.view_commitmentreview", "customers.view_commitment")
+def review_export(request: HttpRequest) -> HttpResponseBase:
+    """Download the reviews the list's filters select, as CSV."""
+    return filtered_download(
+        request,
+        ReviewFilter,
+        selectors.review_list().order_by(*REVIEW_ORDER),
+        name="commitment-reviews",
+        header=exports.REVIEW_HEADER,
+        rows=exports.review_rows,
+        back="customers:review_list",
     )
 
 

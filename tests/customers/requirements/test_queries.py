@@ -154,11 +154,21 @@ PINS = [
     Pin("customers:commitment_list", rows, 7),
     Pin("customers:commitment_list", rows, 7, {"flag": "review_reopened"}),
     Pin("customers:commitment_list", rows, 7, {"flag": "not_reviewed", "q": "PO-"}),
+    Pin(
+        "customers:commitment_list",
+        rows,
+        7,
+        {"date_from": "2026-12-01", "date_to": "2026-12-31", "ordering": "-reviewed"},
+    ),
+    Pin("customers:commitment_list", rows, 7, {"ordering": "made", "kind": "order"}),
+    Pin("customers:review_list", rows, 7),
+    Pin("customers:review_list", rows, 7, {"date_from": "2026-11-01", "date_to": "2026-12-01"}),
+    Pin("customers:review_list", rows, 7, {"ordering": "customer", "outcome": "accepted"}),
     Pin("customers:change_list", rows, 6),
     Pin("customers:change_list", rows, 6, {"mine": "on", "state": "outstanding"}),
     Pin("customers:requirement_detail", requirement_related, 11, record=requirement_of),
     Pin("customers:commitment_detail", commitment_related, 15, record=commitment_of),
-    Pin("customers:need_detail", need_requirements, 10, record=need_of),
+    Pin("customers:need_detail", need_requirements, 9, record=need_of),
     Pin("customers:change_detail", change_acknowledgements, 8, record=change_of),
 ]
 
