@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import ANY, VoidedHidden, search_fields
+from core.filters import ANY, VoidedHidden
 from core.models import User
 from customers.models import (
     Acknowledgement,
@@ -19,6 +19,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
+from customers.requirements import selectors
 from customers.requirements.models import CommitmentQuerySet, RequirementQuerySet
 
 
@@ -46,9 +47,7 @@ class NeedFilter(VoidedHidden):
         fields = ["q", "customer", "segment", "kind", "horizon", "priority", "status"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_fields(
-            queryset, value, "title", "description", "other_party", "customer__name"
-        )
+        return selectors.needs_matching(value, queryset)
 
 
 class RequirementFilter(VoidedHidden):
@@ -91,9 +90,7 @@ class RequirementFilter(VoidedHidden):
         fields = ["q", "product", "customer", "category", "status", "owner", "flag"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if value.strip().upper().startswith("REQ-") and value.strip()[4:].isdigit():
-            return queryset.filter(pk=int(value.strip()[4:]))
-        return search_fields(queryset, value, "title", "text", "claim", "source")
+        return selectors.requirements_matching(value, queryset)
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "recheck_due":
@@ -126,7 +123,7 @@ class CommitmentFilter(VoidedHidden):
         fields = ["q", "customer", "kind", "status", "flag"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_fields(queryset, value, "reference", "title", "customer__name")
+        return selectors.commitments_matching(value, queryset)
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "review_reopened":

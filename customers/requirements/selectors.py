@@ -67,6 +67,70 @@ def change_list() -> QuerySet[Change]:
     )
 
 
+def needs_matching(text: str, needs: QuerySet[Need]) -> QuerySet[Need]:
+    """Return the needs whose title, description, party or customer contains the text.
+
+    The needs list's search and the header search both read it.
+    """
+    text = text.strip()
+    if not text:
+        return needs
+    return needs.filter(
+        Q(title__icontains=text)
+        | Q(description__icontains=text)
+        | Q(other_party__icontains=text)
+        | Q(customer__name__icontains=text)
+    )
+
+
+def requirements_matching(text: str, requirements: QuerySet[Requirement]) -> QuerySet[Requirement]:
+    """Return the requirement a reference names (``REQ-0012``, any case), or those whose
+    title, text, claim or source contains the text."""
+    text = text.strip()
+    if not text:
+        return requirements
+    number = text.upper().removeprefix("REQ-")
+    if text.upper().startswith("REQ-") and number.isdigit():
+        return requirements.filter(pk=int(number))
+    return requirements.filter(
+        Q(title__icontains=text)
+        | Q(text__icontains=text)
+        | Q(claim__icontains=text)
+        | Q(source__icontains=text)
+    )
+
+
+def commitments_matching(text: str, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """Return the commitments whose reference, title or customer's name contains the text."""
+    text = text.strip()
+    if not text:
+        return commitments
+    return commitments.filter(
+        Q(reference__icontains=text) | Q(title__icontains=text) | Q(customer__name__icontains=text)
+    )
+
+
+def need_search(text: str) -> QuerySet[Need]:
+    """The header search's needs: the active ones that match, by title."""
+    return needs_matching(
+        text, Need.objects.active().select_related("customer", "segment")
+    ).order_by("title", "pk")
+
+
+def requirement_search(text: str) -> QuerySet[Requirement]:
+    """The header search's requirements: the active ones that match, by reference."""
+    return requirements_matching(
+        text, Requirement.objects.active().select_related("product", "customer")
+    ).order_by("pk")
+
+
+def commitment_search(text: str) -> QuerySet[Commitment]:
+    """The header search's commitments: the active ones that match, newest first."""
+    return commitments_matching(
+        text, Commitment.objects.active().select_related("customer")
+    ).order_by("-committed_on", "reference")
+
+
 def _acknowledgements() -> Prefetch:
     return Prefetch("acknowledgements", queryset=Acknowledgement.objects.select_related("person"))
 
