@@ -49,7 +49,9 @@ def wants_list_results(request: HttpRequest) -> bool:
     htmx restoring a page from history asks for the whole page, and gets it.
     """
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and htmx.target == LIST_RESULTS_ID and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return htmx.target == LIST_RESULTS_ID and not htmx.history_restore_request
 
 
 def filtered_list(

@@ -56,7 +56,15 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 # The tabs of a customer's page, in order; ``?tab=`` names the one shown first.
-CUSTOMER_TABS = ("contacts", "products", "needs", "requirements", "commitments", "timeline", "history")
+CUSTOMER_TABS = (
+    "contacts",
+    "products",
+    "needs",
+    "requirements",
+    "commitments",
+    "timeline",
+    "history",
+)
 
 
 @permission_required("customers.view_customer")

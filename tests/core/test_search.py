@@ -25,7 +25,7 @@ def test_every_page_has_a_labelled_search_landmark_in_its_header(client, quality
 
     header = html[html.index("<header>") : html.index("</header>")]
     assert re.search(r'<form[^>]*action="/search/"[^>]*role="search"', header)
-    assert 'aria-label="Search all records"' in header
+    assert 'aria-label="All records"' in header
     assert '<label class="visually-hidden" for="site-search">' in header
 
 
@@ -89,7 +89,7 @@ def test_the_results_show_a_few_of_each_kind_and_link_to_them_all(client, qualit
     assert len(re.findall(r'href="/testapp/widgets/\d+/"', html)) == SEARCH_RESULTS_PER_KIND
     total = SEARCH_RESULTS_PER_KIND + 3
     assert f'<a href="/testapp/widgets/?q=sprock">Show all {total} widgets</a>' in html
-    assert f"{total}<span class=\"visually-hidden\"> found</span>" in html
+    assert f'{total}<span class="visually-hidden"> found</span>' in html
 
 
 def test_a_kind_shows_only_to_those_who_may_view_it(client):
@@ -132,7 +132,7 @@ def test_a_kind_is_registered_once():
             SearchProvider(
                 key="testapp.widgets",
                 label="Widgets again",
-                search=lambda text: None,  # type: ignore[arg-type,return-value]
+                search=lambda text: None,
                 list_url_name="testapp:widget_list",
             )
         )
