@@ -27,10 +27,12 @@ PUBLIC_URL_NAMES = frozenset(
     }
 )
 
-# Pages any signed-in person may open, whatever their role.
+# Pages any signed-in person may open, whatever their role. The search shows each
+# kind of record only to those who may view it.
 LOGIN_ONLY_URL_NAMES = frozenset(
     {
         "home",
+        "search",
         "logout",
         "password_change",
         "password_change_done",

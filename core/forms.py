@@ -28,3 +28,25 @@ def offer_workflow_moves(form: forms.ModelForm, field_name: str = "status") -> N
     allowed = {instance.status, *instance.allowed_transitions()}
     field.choices = [choice for choice in field.choices if choice[0] in allowed]
     field.help_text = _("Only the moves the workflow allows are offered.")
+
+
+class SearchForm(forms.Form):
+    """The header search: at least two characters, so a stray key lists nothing."""
+
+    MAX_LENGTH = 100
+
+    q = forms.CharField(
+        label=_("Search records"),
+        min_length=2,
+        max_length=MAX_LENGTH,
+        error_messages={
+            "min_length": _("Type at least %(limit_value)d characters to search."),
+            "max_length": _(
+                "Search for at most %(limit_value)d characters (you typed %(show_value)d)."
+            ),
+            "required": _(
+                "Type a name, an email address, a reference or a title, at least two "
+                "characters, and press Enter."
+            ),
+        },
+    )

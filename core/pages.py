@@ -2,7 +2,7 @@
 
 Views stay thin: they validate a form, call a service and show what it refused.
 These helpers hold what every such view repeats, with the generic templates in
-``templates/core/`` (``form.html``, ``void.html``, ``partials/filters.html``).
+``templates/core/`` (``list.html``, ``form.html``, ``void.html``).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -13,11 +13,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from core.exports import csv_lines
@@ -42,6 +43,21 @@ def paginate(request: HttpRequest, queryset: Any) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+# The list region that core/list.html's filters refresh through htmx.
+LIST_RESULTS_ID = "list-results"
+
+
+def wants_list_results(request: HttpRequest) -> bool:
+    """Return whether the request is htmx asking for a list's results region alone.
+
+    htmx restoring a page from history asks for the whole page, and gets it.
+    """
+    htmx = getattr(request, "htmx", None)
+    if not htmx:
+        return False
+    return htmx.target == LIST_RESULTS_ID and not htmx.history_restore_request
+
+
 def filtered_list(
     request: HttpRequest,
     filter_class: Any,
@@ -49,20 +65,34 @@ def filtered_list(
     template: str,
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Render a list page: django-filter's form, one page of rows, the query to keep."""
+    """Render a list page: django-filter's form, one page of rows, the query to keep.
+
+    An htmx request from the filters gets the table and its pages alone (the
+    ``results`` block of ``core/list.html``), with the same queries as the whole page.
+    """
     filters = filter_class(request.GET, queryset=queryset, request=request)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    # The query the page links keep: the filters that are set, without the page number.
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key != "page" and (kept := [value for value in values if value.strip()]):
+            query.setlist(key, kept)
+    response = render(
         request,
         template,
         {
             "filter": filters,
             "page": paginate(request, filters.qs),
             "query": query.urlencode(),
+            "filters_in_use": len([name for name in filters.form.fields if name in query]),
+            "list_layout": "core/partials/list_results.html"
+            if wants_list_results(request)
+            else "base.html",
             **(context or {}),
         },
     )
+    # Caches keep the whole page and the region apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def csv_download(name: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHttpResponse:

@@ -7,6 +7,8 @@ app fills them in its ``AppConfig.ready()``, so no lower app imports a higher on
 - ``home_panels``: what the home page shows each role.
 - ``customer_timeline``: sources of dated entries on a customer's page.
 - ``record_actions``: buttons offered on a record's page ("raise an action").
+- ``search``: the kinds of record the header search finds, each read by its app's
+  own selector.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -15,8 +17,10 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import models
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 
 T = TypeVar("T", bound="Entry")
 
@@ -115,10 +119,59 @@ class RecordAction(Entry):
     order: int = 100
 
 
+@dataclass(frozen=True)
+class SearchProvider(Entry):
+    """A kind of record the header search finds.
+
+    ``search(text)`` is the app's selector: the records that match, ordered as the
+    results should show, with what ``title`` and ``summary`` read joined in (the
+    search takes the first few, and counts them all, in one query). ``list_url_name``
+    is the list page whose ``?q=`` search finds the same records, for "Show all".
+    """
+
+    label: "str | Promise"
+    search: Callable[[str], QuerySet]
+    list_url_name: str
+    permission: str | None = None
+    order: int = 100
+    title: Callable[[Any], str] = str
+    summary: Callable[[Any], str] = field(default=lambda record: "")
+    query_param: str = "q"
+
+    def list_url(self, text: str) -> str:
+        return f"{reverse(self.list_url_name)}?{urlencode({self.query_param: text})}"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    url: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """One kind's results: the first few hits, how many match, the list of them all."""
+
+    key: str
+    label: "str | Promise"
+    hits: list[SearchHit]
+    total: int
+    list_url: str
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.hits)
+
+
+# How many records of each kind the search results page shows; "Show all" lists the rest.
+SEARCH_RESULTS_PER_KIND = 8
+
 navigation: Registry[NavItem] = Registry("navigation")
 home_panels: Registry[HomePanel] = Registry("home panels")
 customer_timeline: Registry[TimelineSource] = Registry("customer timeline")
 record_actions: Registry[RecordAction] = Registry("record actions")
+search: Registry[SearchProvider] = Registry("search")
 
 
 def nav_items_for(user: Any) -> list[NavItem]:
@@ -148,3 +201,33 @@ def actions_for(record: models.Model, user: Any) -> list[tuple["str | Promise", 
         for action in record_actions
         if action.model == label and _allowed(user, action.permission) and action.applies(record)
     ]
+
+
+def search_providers_for(user: Any) -> list[SearchProvider]:
+    return [provider for provider in search if _allowed(user, provider.permission)]
+
+
+def search_for(user: Any, text: str, limit: int = SEARCH_RESULTS_PER_KIND) -> list[SearchGroup]:
+    """Return, per kind the user may view, the first ``limit`` records matching the text
+    and how many match in all: one query per kind, whatever the number of matches."""
+    groups = []
+    for provider in search_providers_for(user):
+        # The window counts every match before the limit cuts the rows.
+        rows = list(provider.search(text).annotate(search_total=Window(Count("pk")))[:limit])
+        groups.append(
+            SearchGroup(
+                key=provider.key,
+                label=provider.label,
+                hits=[
+                    SearchHit(
+                        title=provider.title(row),
+                        url=row.get_absolute_url(),
+                        summary=provider.summary(row),
+                    )
+                    for row in rows
+                ],
+                total=rows[0].search_total if rows else 0,
+                list_url=provider.list_url(text),
+            )
+        )
+    return groups

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET
 
 from core.auth import PasswordResetForm
 from core.files import PrivateFileField
+from core.forms import SearchForm
 from core.health import run_checks
 from core.models import Heartbeat, User
-from core.registries import home_panels_for
+from core.registries import home_panels_for, search_for, search_providers_for
 from core.roles import ROLE_DESCRIPTIONS
 from core.services import user_roles
 
@@ -50,6 +51,28 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     roles = [(role, ROLE_DESCRIPTIONS[role]) for role in user_roles(user)]
     return render(request, "core/home.html", {"roles": roles, "panels": panels})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Find records of every kind the person may view, grouped by kind (the header search).
+
+    Any signed-in person may search; each kind's results need that kind's view
+    permission, so a person sees only what they could open.
+    """
+    form = SearchForm(request.GET)
+    groups = search_for(request.user, form.cleaned_data["q"]) if form.is_valid() else []
+    return render(
+        request,
+        "core/search.html",
+        {
+            "form": form,
+            "text": request.GET.get("q", "").strip(),
+            "found": [group for group in groups if group.total],
+            "not_found": [group for group in groups if not group.total],
+            "total": sum(group.total for group in groups),
+            "kinds": [provider.label for provider in search_providers_for(request.user)],
+        },
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,5 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _line(*parts: Any) -> str:
+    """Return the parts of a search result's summary line that are set, joined."""
+    return " · ".join(str(part) for part in parts if part)
 
 
 class CustomersConfig(AppConfig):
@@ -14,6 +21,8 @@ class CustomersConfig(AppConfig):
         from core.registries import HomePanel, NavItem, home_panels, navigation  # noqa: PLC0415
         from customers.register import views as register  # noqa: PLC0415
         from customers.requirements import views as requirements  # noqa: PLC0415
+
+        self.register_search()
 
         navigation.register(
             NavItem(
@@ -65,5 +74,77 @@ class CustomersConfig(AppConfig):
                 permission="customers.view_customer",
                 order=20,
                 context=register.home_panel,
+            )
+        )
+
+    def register_search(self) -> None:
+        """Let the header search find customers, contacts, needs, requirements and
+        commitments, each kind for those who may view it."""
+        from core.registries import SearchProvider, search  # noqa: PLC0415
+        from customers.register import selectors as register  # noqa: PLC0415
+        from customers.requirements import selectors as requirements  # noqa: PLC0415
+
+        search.register(
+            SearchProvider(
+                key="customers.customer",
+                label=_("Customers"),
+                search=register.customer_search,
+                list_url_name="customers:customer_list",
+                permission="customers.view_customer",
+                order=10,
+                summary=lambda customer: _line(
+                    customer.get_status_display(), customer.country.name
+                ),
+            )
+        )
+        search.register(
+            SearchProvider(
+                key="customers.contact",
+                label=_("Contacts"),
+                search=register.contact_search,
+                list_url_name="customers:contact_list",
+                permission="customers.view_contact",
+                order=11,
+                title=lambda contact: contact.name,
+                summary=lambda contact: _line(contact.email, contact.customer.name),
+            )
+        )
+        search.register(
+            SearchProvider(
+                key="customers.need",
+                label=_("Needs"),
+                search=requirements.need_search,
+                list_url_name="customers:need_list",
+                permission="customers.view_need",
+                order=12,
+                summary=lambda need: _line(need.party, need.get_status_display()),
+            )
+        )
+        search.register(
+            SearchProvider(
+                key="customers.requirement",
+                label=_("Requirements"),
+                search=requirements.requirement_search,
+                list_url_name="customers:requirement_list",
+                permission="customers.view_requirement",
+                order=13,
+                summary=lambda requirement: _line(
+                    requirement.product.name,
+                    requirement.customer.name if requirement.customer else "",
+                    requirement.get_status_display(),
+                ),
+            )
+        )
+        search.register(
+            SearchProvider(
+                key="customers.commitment",
+                label=_("Commitments"),
+                search=requirements.commitment_search,
+                list_url_name="customers:commitment_list",
+                permission="customers.view_commitment",
+                order=14,
+                summary=lambda commitment: _line(
+                    commitment.title, commitment.customer.name, commitment.get_status_display()
+                ),
             )
         )

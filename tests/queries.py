@@ -24,10 +24,13 @@ class Pin:
     queries: int
     params: dict[str, str] = field(default_factory=dict)
     record: Callable[[Any], Any] | None = None
+    # Request headers, such as htmx's when a list's filters ask for its results alone.
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         query = "&".join(f"{key}={value}" for key, value in self.params.items())
-        return f"{self.url_name}{'?' if query else ''}{query} ({self.build.__name__})"
+        via = " via htmx" if self.headers else ""
+        return f"{self.url_name}{'?' if query else ''}{query}{via} ({self.build.__name__})"
 
 
 def assert_pinned(client: Any, user: Any, assert_num_queries: Any, pin: Pin) -> None:
@@ -46,7 +49,7 @@ def assert_pinned(client: Any, user: Any, assert_num_queries: Any, pin: Pin) -> 
         pin.build(size - built, subject)
         built = size
         with assert_num_queries(pin.queries, info=f"{pin} with {size} rows"):
-            response = client.get(url, pin.params)
+            response = client.get(url, pin.params, headers=pin.headers)
         assert response.status_code == 200, f"{pin} with {size} rows"
         if "page" in response.context:
             listed.append(len(response.context["page"]))

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import template
+from django.core.paginator import Page
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -142,6 +143,14 @@ def breadcrumb(label: Any, url_name: str = "", *args: Any) -> str:
 def page_url(query: str, number: int) -> str:
     """Return the query string of a list page with its filters and this page number."""
     return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.simple_tag
+def page_numbers(page: Page, each_side: int = 2) -> range:
+    """Return the numbers of the pages around the one shown, ``each_side`` on each side."""
+    first = max(1, page.number - each_side)
+    last = min(page.paginator.num_pages, page.number + each_side)
+    return range(first, last + 1)
 
 
 @register.filter(expects_localtime=True)

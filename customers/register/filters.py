@@ -1,10 +1,11 @@
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import ANY, VoidedHidden, YesNoWidget
 from core.models import User
 from customers.models import Contact, Customer, Segment
+from customers.register import selectors
 
 
 class CustomerFilter(VoidedHidden):
@@ -48,12 +49,7 @@ class CustomerFilter(VoidedHidden):
         fields = ["q", "segment", "status", "owner"]
 
     def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(contacts__email__icontains=value.lower())
-        ).distinct()
+        return selectors.customers_matching(value, queryset)
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -85,11 +81,4 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["q", "language", "consent", "opted_out"]
 
     def search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(email__icontains=value.lower())
-            | Q(customer__name__icontains=value)
-        )
+        return selectors.contacts_matching(value, queryset)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from customers.models import (
     Commitment,
@@ -48,6 +48,39 @@ def customer_detail(pk: int) -> Customer:
 
 def contact_list() -> QuerySet[Contact]:
     return Contact.objects.active().select_related("customer")
+
+
+def customers_matching(text: str, customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Return the customers whose name, or the email address of one of whose contacts,
+    contains the text (any case); each customer once, however many contacts match.
+
+    The customer list's search and the header search both read it.
+    """
+    text = text.strip()
+    if not text:
+        return customers
+    contact = Contact.objects.filter(customer=OuterRef("pk"), email__icontains=text)
+    return customers.filter(Q(name__icontains=text) | Exists(contact))
+
+
+def contacts_matching(text: str, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Return the contacts whose name, email address or customer's name contains the text."""
+    text = text.strip()
+    if not text:
+        return contacts
+    return contacts.filter(
+        Q(name__icontains=text) | Q(email__icontains=text) | Q(customer__name__icontains=text)
+    )
+
+
+def customer_search(text: str) -> QuerySet[Customer]:
+    """The header search's customers: the active ones that match, by name."""
+    return customers_matching(text, Customer.objects.active()).order_by("name")
+
+
+def contact_search(text: str) -> QuerySet[Contact]:
+    """The header search's contacts: the active ones that match, by name, with the customer."""
+    return contacts_matching(text, contact_list()).order_by("name", "pk")
 
 
 def catalogue_list(model: type[Model]) -> QuerySet:

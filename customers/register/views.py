@@ -56,17 +56,38 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The tabs of a customer's page, in order; ``?tab=`` names the one shown first.
+CUSTOMER_TABS = (
+    "contacts",
+    "products",
+    "needs",
+    "requirements",
+    "commitments",
+    "timeline",
+    "history",
+)
+
+
 @permission_required("customers.view_customer")
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a customer with its contacts, products, timeline and history."""
+    """Show a customer with its contacts, products, timeline and history.
+
+    Each tab has its own address (``?tab=needs``): a link or a reload shows that tab,
+    without JavaScript too; an unknown tab shows the first.
+    """
     try:
         customer = selectors.customer_detail(pk)
     except Customer.DoesNotExist as exc:
         raise Http404 from exc
+    tab = request.GET.get("tab", "")
     return render(
         request,
         "customers/register/customer_detail.html",
-        {"customer": customer, "timeline": timeline_for(customer, request.user)},
+        {
+            "customer": customer,
+            "timeline": timeline_for(customer, request.user),
+            "tab": tab if tab in CUSTOMER_TABS else CUSTOMER_TABS[0],
+        },
     )
 
 

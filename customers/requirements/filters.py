@@ -1,14 +1,13 @@
 """Filters of the needs, requirements, commitments, reviews and changes lists."""
 
-import re
 from typing import cast
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import ANY, DateRange, Sort, VoidedHidden, date_range, search_fields
+from core.filters import ANY, DateRange, Sort, VoidedHidden, date_range
 from core.models import User
 from customers.models import (
     Acknowledgement,
@@ -23,9 +22,6 @@ from customers.models import (
 )
 from customers.requirements import selectors
 from customers.requirements.models import CommitmentQuerySet, RequirementQuerySet
-
-# A requirement's reference as people type it: "REQ-0004", "req 4", "REQ4" or "4".
-REQUIREMENT_REFERENCE = re.compile(r"^(?:REQ[\s-]*)?0*(\d{1,9})$", re.IGNORECASE)
 
 
 class NeedFilter(VoidedHidden):
@@ -52,14 +48,11 @@ class NeedFilter(VoidedHidden):
         fields = ["q", "customer", "segment", "kind", "horizon", "priority", "status"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_fields(
-            queryset, value, "title", "description", "other_party", "customer__name"
-        )
+        return selectors.needs_matching(value, queryset)
 
 
 class RequirementFilter(VoidedHidden):
     FLAGS = [("recheck_due", _("Re-check due"))]
-    SEARCHED = ("title", "text", "claim", "source")
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     product = django_filters.ModelChoiceFilter(
@@ -98,17 +91,7 @@ class RequirementFilter(VoidedHidden):
         fields = ["q", "product", "customer", "category", "status", "owner", "flag"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Find by reference ("REQ-0004", "req 4") or by words of the title, text,
-        claim or source; a bare number finds both the reference and the words."""
-        value = value.strip()
-        reference = REQUIREMENT_REFERENCE.match(value)
-        if reference is None:
-            return search_fields(queryset, value, *self.SEARCHED)
-        by_reference = Q(pk=int(reference.group(1)))
-        if value.isdigit():
-            for field in self.SEARCHED:
-                by_reference |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(by_reference)
+        return selectors.requirements_matching(value, queryset)
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "recheck_due":
@@ -160,7 +143,7 @@ class CommitmentFilter(DateRange, VoidedHidden):
         fields = ["q", "customer", "kind", "status", "flag", "date_from", "date_to"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_fields(queryset, value, "reference", "title", "customer__name")
+        return selectors.commitments_matching(value, queryset)
 
     def flagged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "review_reopened":

@@ -1,5 +1,6 @@
 """Read queries of the needs, requirements and commitments pages, and version diffs."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,73 @@ def change_list() -> QuerySet[Change]:
             distinct=True,
         ),
     )
+
+
+def needs_matching(text: str, needs: QuerySet[Need]) -> QuerySet[Need]:
+    """Return the needs whose title, description, party or customer contains the text.
+
+    The needs list's search and the header search both read it.
+    """
+    text = text.strip()
+    if not text:
+        return needs
+    return needs.filter(
+        Q(title__icontains=text)
+        | Q(description__icontains=text)
+        | Q(other_party__icontains=text)
+        | Q(customer__name__icontains=text)
+    )
+
+
+# "REQ-0004", "req 4", "REQ4" or a bare "4".
+REQUIREMENT_REFERENCE = re.compile(r"^(?:REQ[\s-]*)?0*(\d{1,9})$", re.IGNORECASE)
+
+
+def requirements_matching(text: str, requirements: QuerySet[Requirement]) -> QuerySet[Requirement]:
+    """Return the requirements the text names: by reference ("REQ-0004", "req 4") or by
+    words of the title, text, claim or source; a bare number finds both."""
+    text = text.strip()
+    if not text:
+        return requirements
+    words = Q()
+    for field in ("title", "text", "claim", "source"):
+        words |= Q(**{f"{field}__icontains": text})
+    reference = REQUIREMENT_REFERENCE.match(text)
+    if reference is None:
+        return requirements.filter(words)
+    by_reference = Q(pk=int(reference.group(1)))
+    return requirements.filter(by_reference | words if text.isdigit() else by_reference)
+
+
+def commitments_matching(text: str, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """Return the commitments whose reference, title or customer's name contains the text."""
+    text = text.strip()
+    if not text:
+        return commitments
+    return commitments.filter(
+        Q(reference__icontains=text) | Q(title__icontains=text) | Q(customer__name__icontains=text)
+    )
+
+
+def need_search(text: str) -> QuerySet[Need]:
+    """The header search's needs: the active ones that match, by title."""
+    return needs_matching(
+        text, Need.objects.active().select_related("customer", "segment")
+    ).order_by("title", "pk")
+
+
+def requirement_search(text: str) -> QuerySet[Requirement]:
+    """The header search's requirements: the active ones that match, by reference."""
+    return requirements_matching(
+        text, Requirement.objects.active().select_related("product", "customer")
+    ).order_by("pk")
+
+
+def commitment_search(text: str) -> QuerySet[Commitment]:
+    """The header search's commitments: the active ones that match, newest first."""
+    return commitments_matching(
+        text, Commitment.objects.active().select_related("customer")
+    ).order_by("-committed_on", "reference")
 
 
 def _acknowledgements() -> Prefetch:

@@ -50,6 +50,19 @@ class TestappConfig(AppConfig):
                 applies=lambda widget: not widget.is_locked,
             )
         )
+        from tests.testapp.models import Widget  # noqa: PLC0415 - models load after apps
+
+        registries.search.register(
+            registries.SearchProvider(
+                key="testapp.widgets",
+                label="Widgets",
+                search=lambda text: Widget.objects.filter(name__icontains=text).order_by("name"),
+                list_url_name="testapp:widget_list",
+                permission="testapp.view_widget",
+                order=200,
+                summary=lambda widget: widget.get_status_display(),
+            )
+        )
         registries.customer_timeline.register(
             registries.TimelineSource(
                 key="testapp.widget_events",

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from core.files import PrivateFileField
 from core.history import record_history
@@ -25,6 +26,9 @@ class Widget(VoidableModel, WorkflowModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("testapp:widget_detail", args=[self.pk])
 
 
 class WidgetPart(models.Model):

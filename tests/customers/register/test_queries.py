@@ -78,13 +78,18 @@ def customer_of(user):
     return CustomerFactory(account_owner=user)
 
 
+HTMX = {"HX-Request": "true", "HX-Target": "list-results"}
+
 PINS = [
     Pin("customers:customer_list", customers, 9),
     Pin("customers:customer_list", customers, 9, {"q": "contact"}),
     Pin("customers:customer_list", customers, 9, {"ordering": "-contacts"}),
     Pin("customers:customer_list", customers, 9, {"q": "contact", "ordering": "contacts"}),
     Pin("customers:customer_list", customers, 9, {"status": "active", "voided": "on"}),
+    # The filters' htmx request: the table and its pages alone, without the filter form.
+    Pin("customers:customer_list", customers, 7, {"q": "contact"}, headers=HTMX),
     Pin("customers:contact_list", customers, 6),
+    Pin("customers:contact_list", customers, 6, {"language": "en"}, headers=HTMX),
     Pin("customers:contact_list", customers, 6, {"q": "example.org", "ordering": "customer"}),
     Pin("customers:contact_list", customers, 6, {"consent": "true", "language": "en"}),
     Pin("customers:segment_list", segments, 6),
