@@ -12,7 +12,7 @@ Table and column names come from the model, never from input.
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -203,7 +203,7 @@ def update_with_history(
     *,
     by: Any = None,
     reason: str = "",
-    add_links: dict[str, models.Model] | None = None,
+    add_links: Mapping[str, models.Model] | None = None,
 ) -> tuple[int, QuerySet]:
     """Set the same values on every row of the queryset, with one history row each.
 
@@ -221,7 +221,7 @@ def update_with_history(
     """
     model = queryset.model
     meta = model._meta
-    history = model.history.model  # type: ignore[attr-defined]
+    history = model.history.model
     now = timezone.now()
     values = {
         **{f.name: now for f in meta.concrete_fields if getattr(f, "auto_now", False)},

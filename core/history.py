@@ -6,6 +6,7 @@ task or a management command name that task or command as the system actor. Hist
 rows are append-only: saving an existing one or deleting one raises.
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,6 +15,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import utils as history_utils
 from simple_history.models import HistoricalRecords
@@ -160,6 +162,10 @@ def _display(field: models.Field, value: Any, names: dict[Any, str]) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
         return names.get((field.related_model, value), str(value))
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

@@ -219,18 +219,14 @@ def bulk_page(
             how = request.POST.get("apply")
             if how in ("all", "leave_out"):
                 done = apply(records, how == "leave_out")
-                messages.success(
-                    request,
-                    _(
-                        "Changed: %(changed)s. Already so, left as they were: %(unchanged)s. "
-                        "Left out: %(left)s."
+                said = [_("Changed: %(count)s.") % {"count": done.allowed}]
+                if done.unchanged:
+                    said.append(
+                        _("Already so, left as they were: %(count)s.") % {"count": done.unchanged}
                     )
-                    % {
-                        "changed": done.allowed,
-                        "unchanged": done.unchanged,
-                        "left": done.refused_count if how == "leave_out" else 0,
-                    },
-                )
+                if done.refused_count:
+                    said.append(_("Left out, as asked: %(count)s.") % {"count": done.refused_count})
+                messages.success(request, " ".join(said))
                 return redirect(back_url)
             outcome = check(records)
         except ValidationError as exc:

@@ -220,6 +220,11 @@ class BulkForm(forms.Form):
 
     CHANGE_FIELDS: tuple[str, ...] = ()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its fields share names with the list's filters (segment, status): not ids.
+        kwargs.setdefault("auto_id", "bulk_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("all_matching") and not data.get("ids"):
@@ -231,8 +236,24 @@ class BulkForm(forms.Form):
     def change_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.CHANGE_FIELDS]
 
-    def selection_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.CHANGE_FIELDS]
+    def _carried(self, *, change: bool) -> list[tuple[str, str]]:
+        """Return the names and values, as posted, that the confirmation page carries
+        back in hidden inputs: the selection, and once it is shown, the change."""
+        names = [
+            name
+            for name in self.fields
+            if name != "expected" and (name in self.CHANGE_FIELDS) == change
+        ]
+        data: Any = self.data
+        return [(name, value) for name in names for value in data.getlist(name)]
+
+    @property
+    def selection_carried(self) -> list[tuple[str, str]]:
+        return self._carried(change=False)
+
+    @property
+    def change_carried(self) -> list[tuple[str, str]]:
+        return self._carried(change=True)
 
 
 class CustomerBulkForm(BulkForm):
@@ -340,10 +361,10 @@ class ContactBulkForm(BulkForm):
         return data
 
     def describe(self) -> list[str]:
-        said = []
+        said: list[str] = []
         if self.change.language is not None:
             label = Contact.Language(self.change.language).label
             said.append(_("Set their preferred language to %(language)s.") % {"language": label})
         if self.change.opt_out:
-            said.append(_("Mark them opted out of surveys."))
+            said.append(str(_("Mark them opted out of surveys.")))
         return said

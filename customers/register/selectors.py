@@ -141,14 +141,15 @@ def _link_imports(entries: list[dict[str, Any]]) -> None:
     if not imported:
         return
     times = [e["when"] for e in imported]
-    jobs = ImportJob.objects.filter(
-        state=ImportJob.State.DONE,
-        created_by__in={e["user_id"] for e in imported},
-        created_at__lte=max(times),
-        finished_at__gte=min(times),
-    ).order_by("finished_at")
+    jobs = list(
+        ImportJob.objects.filter(
+            state=ImportJob.State.DONE,
+            created_by__in={e["user_id"] for e in imported},
+            created_at__lte=max(times),
+            finished_at__gte=min(times),
+        ).order_by("finished_at")
+    )
     kinds = {Customer: ImportJob.Kind.CUSTOMERS, Contact: ImportJob.Kind.CONTACTS}
-    jobs = list(jobs)
     for entry in imported:
         entry["import"] = next(
             (
@@ -179,7 +180,7 @@ def customer_history(customer: Customer, limit: int = HISTORY_LIMIT) -> dict[str
         record = customer if entry["model"] is Customer else contacts.get(entry["record_id"])
         entry["record"] = record
     _link_imports(entries)
-    erasures = [
+    erasures: list[dict[str, Any]] = [
         {
             "when": erasure.performed_at,
             "kind": "erased",
@@ -339,7 +340,7 @@ class CustomerChange:
 
     def differs(self) -> Q:
         """Return the condition of a customer this change alters."""
-        condition = Q(pk__in=[])
+        condition: Any = Q(pk__in=[])
         if self.segment is not None:
             links = Customer.segments.through.objects.filter(
                 customer=OuterRef("pk"), segment=self.segment

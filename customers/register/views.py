@@ -90,7 +90,7 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
         select=lambda data: bulk_selection(
             request, data, filter_class=CustomerFilter, listed=Customer.objects.all()
         ),
-        check=lambda records: selectors.customer_bulk_outcome(records, form.change),  # type: ignore[attr-defined]
+        check=lambda records: selectors.customer_bulk_outcome(records, form.change),
         apply=apply,
         title=_("Change several customers"),
         back="customers:customer_list",
@@ -207,7 +207,7 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         select=lambda data: bulk_selection(
             request, data, filter_class=ContactFilter, listed=selectors.contact_list()
         ),
-        check=lambda records: selectors.contact_bulk_outcome(records, form.change),  # type: ignore[attr-defined]
+        check=lambda records: selectors.contact_bulk_outcome(records, form.change),
         apply=apply,
         title=_("Change several contacts"),
         back="customers:contact_list",

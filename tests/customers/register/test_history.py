@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.history import history_entries
 from core.services import record_void
 from customers.models import Contact, Customer, ImportJob
 from customers.register import selectors, services
@@ -151,3 +152,16 @@ def test_a_voided_contact_and_other_customers_contacts(quality_manager):
 
     assert records == {customer, voided}
     assert Customer.objects.count() == 2
+
+
+def test_yes_no_and_times_read_as_a_person_writes_them(quality_manager):
+    with time_machine.travel("2026-08-01 10:30Z", tick=False):
+        contact = ContactFactory()
+    with time_machine.travel("2026-08-12 10:30Z", tick=False):
+        contact.opted_out = True
+        services.contact_save(contact=contact, by=quality_manager)
+
+    changes = history_entries(contact)[0]["changes"]
+
+    assert {"field": "opted out", "old": "No", "new": "Yes"} in changes
+    assert {"field": "opted out at", "old": "—", "new": "2026-08-12 10:30"} in changes

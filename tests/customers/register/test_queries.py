@@ -1,9 +1,8 @@
 """Query pins of the customer register's pages: the same count for 3 rows as for 30."""
 
-from datetime import date
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.roles import Role
 from core.services import record_void
@@ -95,7 +94,10 @@ def contact_history(count, customer):
         services.contact_save(contact=contact, by=owner)
         if n % 3 == 0:
             services.contact_erase(
-                contact=contact, by=owner, requested_by="the contact", requested_on=date.today()
+                contact=contact,
+                by=owner,
+                requested_by="the contact",
+                requested_on=timezone.localdate(),
             )
         elif n % 3 == 1:
             record_void(record=contact, by=owner, reason="Left the company")
