@@ -125,7 +125,7 @@ def _import_reasons() -> set[str]:
     reasons = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            reasons.add(_("CSV import"))
+            reasons.add(str(ImportJob.HISTORY_REASON))
     return reasons
 
 
