@@ -204,7 +204,7 @@ class BulkForm(forms.Form):
     reason; a bulk change's own fields come from the subclass.
 
     The list posts it to the confirmation page, which posts it back with
-    ``expected``, the number of records it said would change.
+    ``expected``, what identifies the records it said would change.
     """
 
     ids = RecordIds(required=False)
@@ -216,7 +216,7 @@ class BulkForm(forms.Form):
         max_length=80,
         help_text=_("Optional, at most 80 characters."),
     )
-    expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    expected = forms.CharField(required=False, max_length=50, widget=forms.HiddenInput)
 
     CHANGE_FIELDS: tuple[str, ...] = ()
 

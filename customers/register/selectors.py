@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -222,6 +222,9 @@ class BulkOutcome:
     changing: int
     refused_count: int
     refused: list[tuple[Any, str]] = field(default_factory=list)
+    # The sum of the keys of the records that change once those refused are left out:
+    # with their number, what the confirmation shows and the service checks again.
+    allowed_keys: int = 0
 
     @property
     def unchanged(self) -> int:
@@ -235,6 +238,11 @@ class BulkOutcome:
     @property
     def more_refused(self) -> int:
         return self.refused_count - len(self.refused)
+
+    @property
+    def token(self) -> str:
+        """Return what identifies the records that change, for the confirmation."""
+        return f"{self.allowed}-{self.allowed_keys}"
 
 
 def _locked_message(record: Any) -> str:
@@ -253,13 +261,12 @@ def bulk_outcome(
     ``differs`` is the condition of a row the change alters; a row it leaves as it is
     is never refused.
     """
-    refused = Q(pk__in=[])
-    for rule in rules:
-        refused |= rule.refuses
+    refused = refusing(rules)
     counts = rows.aggregate(
         total=Count("pk"),
         changing=Count("pk", filter=differs),
         refused=Count("pk", filter=differs & refused),
+        allowed_keys=Sum("pk", filter=differs & ~refused),
     )
     sample = []
     if counts["refused"]:
@@ -271,7 +278,16 @@ def bulk_outcome(
         changing=counts["changing"],
         refused_count=counts["refused"],
         refused=sample,
+        allowed_keys=counts["allowed_keys"] or 0,
     )
+
+
+def refusing(rules: Sequence[Rule]) -> Q:
+    """Return the condition of a row any of the rules refuses."""
+    refused = Q(pk__in=[])
+    for rule in rules:
+        refused |= rule.refuses
+    return refused
 
 
 def selected(model: type[Model], selection: QuerySet) -> QuerySet:

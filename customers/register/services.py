@@ -9,7 +9,7 @@ from typing import Any
 import django.dispatch
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,7 +190,7 @@ def _bulk_apply(
     outcome: BulkOutcome,
     *,
     noun: str,
-    expected: int | None,
+    expected: str | None,
     leave_out_refused: bool,
 ) -> None:
     """Refuse the whole change if any record refuses it (unless asked to leave those
@@ -201,13 +201,13 @@ def _bulk_apply(
             % {"count": outcome.refused_count, "noun": noun},
             outcome,
         )
-    if expected is not None and outcome.allowed != expected:
+    if expected is not None and outcome.token != expected:
         raise BulkRefusedError(
             _(
-                "The register changed since you confirmed: %(now)s %(noun)s would change now, "
-                "not %(expected)s. Nothing was changed; check the change again."
+                "The register changed since you confirmed: the %(noun)s that would change "
+                "are no longer those you saw. Nothing was changed; check the figures again."
             )
-            % {"now": outcome.allowed, "noun": noun, "expected": expected},
+            % {"noun": noun},
             outcome,
         )
 
@@ -223,7 +223,7 @@ def customers_bulk_update(
     lost_on: date | None = None,
     lost_reason: str = "",
     reason: str = "",
-    expected: int | None = None,
+    expected: str | None = None,
     leave_out_refused: bool = False,
 ) -> BulkOutcome:
     """Add the selected customers to a segment, give them an account owner or move
@@ -232,10 +232,10 @@ def customers_bulk_update(
     The rows are locked and checked together: a voided customer, or a move its
     workflow does not allow, refuses the change and nothing is written (unless
     ``leave_out_refused``, after the person saw which). A customer already so is left
-    as it is, without a history row. ``expected`` is the number of customers the
-    person confirmed would change; if the register has moved on since, nothing is
-    written. The queries do not grow with the number of customers. Each status move
-    is announced with ``status_changed`` after commit.
+    as it is, without a history row. ``expected`` is the ``token`` of the outcome the
+    person confirmed; if the register has moved on since, nothing is written. The
+    queries do not grow with the number of customers. Each status move is announced
+    with ``status_changed`` after commit.
     """
     if not by.has_perm("customers.change_customer"):
         raise PermissionDenied
@@ -257,9 +257,7 @@ def customers_bulk_update(
         expected=expected,
         leave_out_refused=leave_out_refused,
     )
-    refused = Q(pk__in=[])
-    for rule in change.rules():
-        refused |= rule.refuses
+    refused = selectors.refusing(change.rules())
     taking = rows.filter(change.differs() & ~refused)
     links = {"segments": change.segment} if change.segment is not None else {}
     values: dict[str, Any] = {}
@@ -314,7 +312,7 @@ def contacts_bulk_update(
     language: str | None = None,
     opt_out: bool = False,
     reason: str = "",
-    expected: int | None = None,
+    expected: str | None = None,
     leave_out_refused: bool = False,
 ) -> BulkOutcome:
     """Set the selected contacts' language or mark them opted out, all of them or
@@ -333,9 +331,7 @@ def contacts_bulk_update(
     _bulk_apply(
         rows, outcome, noun=_("contacts"), expected=expected, leave_out_refused=leave_out_refused
     )
-    refused = Q(pk__in=[])
-    for rule in change.rules():
-        refused |= rule.refuses
+    refused = selectors.refusing(change.rules())
     taking = rows.filter(change.differs() & ~refused)
     values: dict[str, Any] = {}
     if language is not None:

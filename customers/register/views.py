@@ -80,7 +80,7 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
             lost_on=data["lost_on"],
             lost_reason=data["lost_reason"],
             reason=data["reason"],
-            expected=data["expected"],
+            expected=data["expected"] or None,
             leave_out_refused=leave_out,
         )
 
@@ -197,7 +197,7 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
             language=data["language"] or None,
             opt_out=data["opt_out"],
             reason=data["reason"],
-            expected=data["expected"],
+            expected=data["expected"] or None,
             leave_out_refused=leave_out,
         )
 

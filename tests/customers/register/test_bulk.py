@@ -16,7 +16,8 @@ from core.records import status_changed
 from core.roles import Role
 from core.services import record_void
 from customers.models import Contact, Customer
-from customers.register import services
+from customers.register import selectors, services
+from customers.register.selectors import CustomerChange
 from customers.register.services import BulkRefusedError
 from tests.factories import ContactFactory, CustomerFactory, SegmentFactory, UserFactory
 
@@ -117,11 +118,13 @@ def test_those_that_refuse_can_be_left_out_once_seen(quality_manager):
     prospect = CustomerFactory(status="prospect")
     active = CustomerFactory(status="active")
 
+    seen = selectors.customer_bulk_outcome(Customer.objects.all(), CustomerChange(status="at_risk"))
+
     outcome = services.customers_bulk_update(
         customers=Customer.objects.all(),
         by=quality_manager,
         status="at_risk",
-        expected=1,
+        expected=seen.token,
         leave_out_refused=True,
     )
 
@@ -132,16 +135,26 @@ def test_those_that_refuse_can_be_left_out_once_seen(quality_manager):
     assert bulk_rows(Customer).get().id == active.pk
 
 
-def test_a_register_that_changed_since_the_confirmation_is_not_changed(quality_manager):
+@pytest.mark.parametrize("since", ["one more", "another one"])
+def test_a_register_that_changed_since_the_confirmation_is_not_changed(quality_manager, since):
     segment = SegmentFactory()
-    CustomerFactory.create_batch(2)
+    first = CustomerFactory(status="active")
+    seen = selectors.customer_bulk_outcome(
+        Customer.objects.filter(status="active"), CustomerChange(segment=segment)
+    )
+    CustomerFactory(status="active")
+    if since == "another one":  # as many as confirmed, but not the same
+        first.segments.add(segment)
 
-    with pytest.raises(BulkRefusedError, match="would change now, not 1"):
+    with pytest.raises(BulkRefusedError, match="no longer those you saw"):
         services.customers_bulk_update(
-            customers=Customer.objects.all(), by=quality_manager, segment=segment, expected=1
+            customers=Customer.objects.filter(status="active"),
+            by=quality_manager,
+            segment=segment,
+            expected=seen.token,
         )
 
-    assert not segment.customers.exists()
+    assert list(segment.customers.all()) == ([first] if since == "another one" else [])
 
 
 def test_a_loss_dated_before_the_customer_existed_is_refused(quality_manager):
@@ -331,6 +344,11 @@ def test_only_someone_who_may_change_contacts_can_bulk_change_them():
 # The pages ---------------------------------------------------------------------------
 
 
+def confirmed(confirmation):
+    """Return what the confirmation page posts back: what identifies its outcome."""
+    return {"expected": confirmation.context["outcome"].token}
+
+
 def test_the_list_offers_checkboxes_and_the_bulk_form_to_those_who_may_change(client, signed_in):
     CustomerFactory(name="Acme")
     ContactFactory()
@@ -381,7 +399,7 @@ def test_the_confirmation_says_what_will_change_then_the_change_is_made(signed_i
     assert not bulk_rows(Customer).exists()
 
     done = signed_in.post(
-        reverse("customers:customer_bulk"), {**posted, "expected": "1", "apply": "all"}
+        reverse("customers:customer_bulk"), {**posted, **confirmed(confirm), "apply": "all"}
     )
 
     assert done.status_code == 302
@@ -402,7 +420,7 @@ def test_all_that_match_the_filters_changes_those_and_no_other(signed_in):
     confirm = signed_in.post(reverse("customers:customer_bulk"), posted)
     assert "30 records match the list" in confirm.content.decode()
     done = signed_in.post(
-        reverse("customers:customer_bulk"), {**posted, "expected": "30", "apply": "all"}
+        reverse("customers:customer_bulk"), {**posted, **confirmed(confirm), "apply": "all"}
     )
 
     assert done.status_code == 302
@@ -415,9 +433,10 @@ def test_refused_records_are_listed_and_can_be_left_out(signed_in):
     active = CustomerFactory(name="Acme", status="active")
     posted = {"ids": [prospect.pk, active.pk], "status": "at_risk"}
 
-    confirm = signed_in.post(reverse("customers:customer_bulk"), posted).content.decode()
+    shown = signed_in.post(reverse("customers:customer_bulk"), posted)
+    confirm = shown.content.decode()
     refused = signed_in.post(
-        reverse("customers:customer_bulk"), {**posted, "expected": "1", "apply": "all"}
+        reverse("customers:customer_bulk"), {**posted, **confirmed(shown), "apply": "all"}
     )
 
     assert "A record that is prospect cannot be made at risk." in confirm
@@ -427,7 +446,7 @@ def test_refused_records_are_listed_and_can_be_left_out(signed_in):
     assert "1 of the customers selected cannot take this change" in refused.content.decode()
     assert not bulk_rows(Customer).exists()
     signed_in.post(
-        reverse("customers:customer_bulk"), {**posted, "expected": "1", "apply": "leave_out"}
+        reverse("customers:customer_bulk"), {**posted, **confirmed(shown), "apply": "leave_out"}
     )
     active.refresh_from_db()
     assert active.status == "at_risk"
@@ -466,7 +485,7 @@ def test_the_contact_list_bulk_change_goes_through_the_confirmation(signed_in):
 
     confirm = signed_in.post(reverse("customers:contact_bulk"), posted)
     done = signed_in.post(
-        reverse("customers:contact_bulk"), {**posted, "expected": "1", "apply": "all"}
+        reverse("customers:contact_bulk"), {**posted, **confirmed(confirm), "apply": "all"}
     )
 
     assert "Set their preferred language to Hindi." in confirm.content.decode()
@@ -527,7 +546,25 @@ def test_the_pages_make_as_many_queries_for_2000_customers_as_for_20(
         with django_assert_num_queries(15, info=f"change of {size}"):
             done = client.post(
                 reverse("customers:customer_bulk"),
-                {**posted, "expected": str(size), "apply": "all"},
+                {**posted, **confirmed(confirm), "apply": "all"},
             )
         assert done.status_code == 302
     assert segment.customers.count() == 2000
+
+
+def test_a_change_since_the_confirmation_shows_the_new_figures_and_writes_nothing(signed_in):
+    segment = SegmentFactory()
+    CustomerFactory(status="at_risk")
+    posted = {"all_matching": "True", "query": "status=at_risk", "segment": segment.pk}
+    confirm = signed_in.post(reverse("customers:customer_bulk"), posted)
+    CustomerFactory(status="at_risk")
+
+    again = signed_in.post(
+        reverse("customers:customer_bulk"), {**posted, **confirmed(confirm), "apply": "all"}
+    )
+
+    assert again.status_code == 200
+    assert "no longer those you saw" in again.content.decode()
+    assert again.context["outcome"].changing == 2
+    assert "Change 2 records" in again.content.decode()
+    assert not segment.customers.exists()
