@@ -185,8 +185,7 @@ def _bulk_reason(reason: str) -> str:
     return _("Bulk change: %(reason)s") % {"reason": reason} if reason else _("Bulk change")
 
 
-def _bulk_apply(
-    rows: QuerySet,
+def _bulk_check(
     outcome: BulkOutcome,
     *,
     noun: str,
@@ -250,12 +249,8 @@ def customers_bulk_update(
     lock_rows(customers)
     rows = selectors.selected(Customer, customers)
     outcome = selectors.customer_bulk_outcome(customers, change)
-    _bulk_apply(
-        rows,
-        outcome,
-        noun=_("customers"),
-        expected=expected,
-        leave_out_refused=leave_out_refused,
+    _bulk_check(
+        outcome, noun=_("customers"), expected=expected, leave_out_refused=leave_out_refused
     )
     refused = selectors.refusing(change.rules())
     taking = rows.filter(change.differs() & ~refused)
@@ -328,9 +323,7 @@ def contacts_bulk_update(
     lock_rows(contacts)
     rows = selectors.selected(Contact, contacts)
     outcome = selectors.contact_bulk_outcome(contacts, change)
-    _bulk_apply(
-        rows, outcome, noun=_("contacts"), expected=expected, leave_out_refused=leave_out_refused
-    )
+    _bulk_check(outcome, noun=_("contacts"), expected=expected, leave_out_refused=leave_out_refused)
     refused = selectors.refusing(change.rules())
     taking = rows.filter(change.differs() & ~refused)
     values: dict[str, Any] = {}
