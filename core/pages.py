@@ -221,3 +221,92 @@ def void_page(
     return render(
         request, "core/void.html", {"form": form, "record": record, "crumbs": crumbs, "back": back}
     )
+
+
+def bulk_selection(
+    request: HttpRequest,
+    data: dict[str, Any],
+    *,
+    filter_class: Any,
+    listed: QuerySet,
+) -> QuerySet:
+    """Return the records a bulk form selects: the rows ticked (``ids``), or all that
+    match the list's filters (``all_matching``, with the list's ``query``).
+
+    ``listed`` is what the list shows before its filters. A filter that is no longer
+    valid (a segment voided since) is refused rather than ignored, which would
+    select more than the person saw.
+    """
+    if not data.get("all_matching"):
+        return listed.model._default_manager.filter(pk__in=data.get("ids") or [])
+    query = QueryDict(data.get("query") or "", mutable=True)
+    for name in ("page", "ordering"):
+        query.pop(name, None)
+    filters = filter_class(query, queryset=listed, request=request)
+    if not filters.is_valid():
+        raise ValidationError(
+            _(
+                "The list's filters are no longer valid (a choice in them may have been "
+                "voided): filter the list again, then choose the change."
+            )
+        )
+    return filters.qs
+
+
+def bulk_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    select: Callable[[dict[str, Any]], QuerySet],
+    check: Callable[[QuerySet], Any],
+    apply: Callable[[QuerySet, bool], Any],
+    title: str,
+    back: str,
+    crumbs: Sequence[Crumb],
+) -> HttpResponse:
+    """Say what a bulk change would do, then make it through the service.
+
+    A list posts its bulk form here; the page says how many records the change
+    alters, how many are already so, and which cannot take it and why, before
+    anything is written. Its button posts the same form back with ``apply`` (``all``,
+    or ``leave_out`` to leave out those that cannot) and the count it showed, which
+    the service compares with what it finds. A refusal shows on the page; success
+    goes back to the list, filtered as it was. ``form.describe()`` says the change
+    in sentences.
+    """
+    query = request.POST.get("query", "")
+    back_url = reverse(back) + (f"?{query}" if query else "")
+    if request.method != "POST":
+        return redirect(back)
+    outcome = None
+    if form.is_valid():
+        try:
+            records = select(form.cleaned_data)
+            how = request.POST.get("apply")
+            if how in ("all", "leave_out"):
+                done = apply(records, how == "leave_out")
+                said = [_("Changed: %(count)s.") % {"count": done.allowed}]
+                if done.unchanged:
+                    said.append(
+                        _("Already so, left as they were: %(count)s.") % {"count": done.unchanged}
+                    )
+                if done.refused_count:
+                    said.append(_("Left out, as asked: %(count)s.") % {"count": done.refused_count})
+                messages.success(request, " ".join(said))
+                return redirect(back_url)
+            outcome = check(records)
+        except ValidationError as exc:
+            show_refusal(form, exc)
+            outcome = getattr(exc, "outcome", None)
+    return render(
+        request,
+        "core/bulk_confirm.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "said": form.describe() if outcome is not None else [],  # type: ignore[attr-defined]
+            "title": title,
+            "crumbs": crumbs,
+            "back_url": back_url,
+        },
+    )

@@ -255,6 +255,18 @@ def lock_stored(record: Any, *related: str) -> Any:
     return manager.select_related(*related).select_for_update(of=("self",)).get(pk=record.pk)
 
 
+def lock_rows(queryset: models.QuerySet) -> int:
+    """Lock the rows a queryset selects until the transaction ends; return how many.
+
+    ``lock_stored`` for a bulk action: one query, whatever the number of rows. The
+    selection may join and repeat rows (a filtered list); the lock reads the model's
+    own rows by key.
+    """
+    manager = queryset.model._base_manager
+    rows = manager.filter(pk__in=queryset.order_by().values("pk")).select_for_update()
+    return len(rows.values_list("pk", flat=True))
+
+
 def ensure_not_voided(record: models.Model) -> None:
     """Raise RecordLockedError if the record is voided: a voided record makes no move,
     while a closed one may still be reopened by its workflow."""

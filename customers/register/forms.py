@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import offer_workflow_moves
@@ -8,6 +9,11 @@ from core.models import User
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
 from customers.register.imports.reading import too_large, too_large_message, upload_limit
 from customers.register.models import PHONE
+from customers.register.selectors import (
+    ContactChange,
+    CustomerChange,
+    account_owner_candidates,
+)
 
 
 class CustomerForm(forms.ModelForm):
@@ -165,3 +171,200 @@ class ImportForm(forms.Form):
         if not (upload.name or "").lower().endswith(".csv"):
             raise forms.ValidationError(_("Upload a .csv file (save the sheet as CSV UTF-8)."))
         return upload
+
+
+# Bulk changes from the lists -------------------------------------------------------
+
+LEAVE = _("Leave as it is")
+# A page of ticked rows is 25; more ids than this come from no form of ours.
+MAX_TICKED = 1000
+
+
+class RecordIds(forms.Field):
+    """The ids of the rows ticked on a list (``<input type=checkbox name=ids>``)."""
+
+    widget = forms.MultipleHiddenInput
+    hidden_widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if len(values) > MAX_TICKED:
+            raise ValidationError(
+                _("Tick at most %(limit)s rows, or choose all that match the filters.")
+                % {"limit": MAX_TICKED}
+            )
+        try:
+            return sorted({int(v) for v in values})
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(_("The rows ticked are not valid: tick them again.")) from exc
+
+
+class BulkForm(forms.Form):
+    """The selection (rows ticked, or all that match the list's filters) and the
+    reason; a bulk change's own fields come from the subclass.
+
+    The list posts it to the confirmation page, which posts it back with
+    ``expected``, what identifies the records it said would change.
+    """
+
+    ids = RecordIds(required=False)
+    all_matching = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why (kept in the history)"),
+        required=False,
+        max_length=80,
+        help_text=_("Optional, at most 80 characters."),
+    )
+    expected = forms.CharField(required=False, max_length=50, widget=forms.HiddenInput)
+
+    CHANGE_FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its fields share names with the list's filters (segment, status): not ids.
+        kwargs.setdefault("auto_id", "bulk_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("all_matching") and not data.get("ids"):
+            raise ValidationError(
+                _("Tick the rows to change, or choose all that match the filters.")
+            )
+        return data
+
+    def change_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.CHANGE_FIELDS]
+
+    def _carried(self, *, change: bool) -> list[tuple[str, str]]:
+        """Return the names and values, as posted, that the confirmation page carries
+        back in hidden inputs: the selection, and once it is shown, the change."""
+        names = [
+            name
+            for name in self.fields
+            if name != "expected" and (name in self.CHANGE_FIELDS) == change
+        ]
+        data: Any = self.data
+        return [(name, value) for name in names for value in data.getlist(name)]
+
+    @property
+    def selection_carried(self) -> list[tuple[str, str]]:
+        return self._carried(change=False)
+
+    @property
+    def change_carried(self) -> list[tuple[str, str]]:
+        return self._carried(change=True)
+
+
+class CustomerBulkForm(BulkForm):
+    segment = forms.ModelChoiceField(
+        label=_("Add to the segment"),
+        queryset=Segment.objects.none(),
+        required=False,
+        empty_label=LEAVE,
+    )
+    account_owner = forms.ModelChoiceField(
+        label=_("Make the account owner"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=LEAVE,
+        help_text=_("Active people who are not auditors."),
+    )
+    status = forms.ChoiceField(
+        label=_("Move the status to"),
+        choices=[("", LEAVE), *Customer.Status.choices],
+        required=False,
+        help_text=_("Only customers whose workflow allows the move can take it."),
+    )
+    lost_on = forms.DateField(
+        label=_("Lost on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only when moving them to lost."),
+    )
+    lost_reason = forms.CharField(
+        label=_("Why they were lost"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when moving them to lost."),
+    )
+
+    CHANGE_FIELDS = ("segment", "account_owner", "status", "lost_on", "lost_reason", "reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["segment"].queryset = Segment.objects.active()
+        fields["account_owner"].queryset = account_owner_candidates()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            self.change = CustomerChange.checked(
+                segment=data.get("segment"),
+                account_owner=data.get("account_owner"),
+                status=data.get("status") or None,
+                lost_on=data.get("lost_on"),
+                lost_reason=data.get("lost_reason", ""),
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+    def describe(self) -> list[str]:
+        """Return the change in sentences, for the confirmation page."""
+        change = self.change
+        said = []
+        if change.segment is not None:
+            said.append(_("Add them to the segment “%(name)s”.") % {"name": change.segment})
+        if change.account_owner is not None:
+            said.append(_("Make %(name)s their account owner.") % {"name": change.account_owner})
+        if change.status is not None:
+            label = Customer.Status(change.status).label
+            if change.lost_on is not None:
+                said.append(
+                    _("Move their status to %(status)s, lost on %(date)s: %(reason)s")
+                    % {
+                        "status": str(label).lower(),
+                        "date": change.lost_on.isoformat(),
+                        "reason": change.lost_reason,
+                    }
+                )
+            else:
+                said.append(_("Move their status to %(status)s.") % {"status": str(label).lower()})
+        return said
+
+
+class ContactBulkForm(BulkForm):
+    language = forms.ChoiceField(
+        label=_("Set the preferred language"),
+        choices=[("", LEAVE), *Contact.Language.choices],
+        required=False,
+    )
+    opt_out = forms.BooleanField(
+        label=_("Mark them opted out of surveys"),
+        required=False,
+        help_text=_("Only the person can opt back in, on the contact's form."),
+    )
+
+    CHANGE_FIELDS = ("language", "opt_out", "reason")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            self.change = ContactChange.checked(
+                language=data.get("language") or None, opt_out=bool(data.get("opt_out"))
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+    def describe(self) -> list[str]:
+        said: list[str] = []
+        if self.change.language is not None:
+            label = Contact.Language(self.change.language).label
+            said.append(_("Set their preferred language to %(language)s.") % {"language": label})
+        if self.change.opt_out:
+            said.append(str(_("Mark them opted out of surveys.")))
+        return said

@@ -379,6 +379,10 @@ class ImportJob(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
+    # The reason on every history row an import writes; the customer's history finds
+    # the rows of imports by it.
+    HISTORY_REASON = _("CSV import")
+
     kind = models.CharField(_("what it imports"), max_length=10, choices=Kind.choices)
     file = PrivateFileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)

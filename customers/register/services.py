@@ -1,18 +1,22 @@
-"""Writes to the customer register: customers, contacts, the catalogue, erasure."""
+"""Writes to the customer register: customers, contacts, the catalogue, erasure, and
+bulk changes from the lists."""
 
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import django.dispatch
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import update_with_history
 from core.history import attribute_change
 from core.models import OutboundEmail, User
-from core.records import ensure_editable, lock_stored
+from core.records import ensure_editable, lock_rows, lock_stored, status_changed
 from customers.models import (
     Contact,
     Customer,
@@ -22,6 +26,8 @@ from customers.models import (
     SuppressedEmail,
     email_hash,
 )
+from customers.register import selectors
+from customers.register.selectors import BulkOutcome, ContactChange, CustomerChange
 
 # Sent inside the erasure's transaction; higher apps pseudonymise what they store
 # about the contact (answers, log entries).
@@ -150,3 +156,184 @@ def contact_erase(
     )
     contact_erased.send(sender=Contact, contact=contact, old_email=old_email, erasure=erasure)
     return erasure
+
+
+# Bulk changes from the customer and contact lists -----------------------------------
+
+# History keeps at most 100 characters of a reason; "Bulk change: " takes 13.
+BULK_REASON_MAX = 80
+
+
+class BulkRefusedError(ValidationError):
+    """Raised when some of the records selected cannot take a bulk change: nothing is
+    changed, and ``outcome`` says which cannot and why."""
+
+    def __init__(self, message: str, outcome: BulkOutcome) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+
+
+def _bulk_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > BULK_REASON_MAX:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason to %(limit)s characters; it has %(length)s.")
+                % {"limit": BULK_REASON_MAX, "length": len(reason)}
+            }
+        )
+    return _("Bulk change: %(reason)s") % {"reason": reason} if reason else _("Bulk change")
+
+
+def _bulk_check(
+    outcome: BulkOutcome,
+    *,
+    noun: str,
+    expected: str | None,
+    leave_out_refused: bool,
+) -> None:
+    """Refuse the whole change if any record refuses it (unless asked to leave those
+    out), or if the outcome is no longer what the person confirmed."""
+    if outcome.refused_count and not leave_out_refused:
+        raise BulkRefusedError(
+            _("%(count)s of the %(noun)s selected cannot take this change, so none was changed.")
+            % {"count": outcome.refused_count, "noun": noun},
+            outcome,
+        )
+    if expected is not None and outcome.token != expected:
+        raise BulkRefusedError(
+            _(
+                "The register changed since you confirmed: the %(noun)s that would change "
+                "are no longer those you saw. Nothing was changed; check the figures again."
+            )
+            % {"noun": noun},
+            outcome,
+        )
+
+
+@transaction.atomic
+def customers_bulk_update(
+    *,
+    customers: QuerySet[Customer],
+    by: User,
+    segment: Segment | None = None,
+    account_owner: User | None = None,
+    status: str | None = None,
+    lost_on: date | None = None,
+    lost_reason: str = "",
+    reason: str = "",
+    expected: str | None = None,
+    leave_out_refused: bool = False,
+) -> BulkOutcome:
+    """Add the selected customers to a segment, give them an account owner or move
+    their status, all of them or none, with one history row per customer changed.
+
+    The rows are locked and checked together: a voided customer, or a move its
+    workflow does not allow, refuses the change and nothing is written (unless
+    ``leave_out_refused``, after the person saw which). A customer already so is left
+    as it is, without a history row. ``expected`` is the ``token`` of the outcome the
+    person confirmed; if the register has moved on since, nothing is written. The
+    queries do not grow with the number of customers. Each status move is announced
+    with ``status_changed`` after commit.
+    """
+    if not by.has_perm("customers.change_customer"):
+        raise PermissionDenied
+    change = CustomerChange.checked(
+        segment=segment,
+        account_owner=account_owner,
+        status=status,
+        lost_on=lost_on,
+        lost_reason=lost_reason,
+    )
+    history_reason = _bulk_reason(reason)
+    lock_rows(customers)
+    rows = selectors.selected(Customer, customers)
+    outcome = selectors.customer_bulk_outcome(customers, change)
+    _bulk_check(
+        outcome, noun=_("customers"), expected=expected, leave_out_refused=leave_out_refused
+    )
+    refused = selectors.refusing(change.rules())
+    taking = rows.filter(change.differs() & ~refused)
+    links = {"segments": change.segment} if change.segment is not None else {}
+    values: dict[str, Any] = {}
+    if change.account_owner is not None:
+        values["account_owner"] = change.account_owner
+    if change.status is None:
+        update_with_history(taking, values, by=by, reason=history_reason, add_links=links)
+        return outcome
+    # A customer already in the status keeps its own loss date and reason: those that
+    # stay are changed first, so the move's condition still finds the others.
+    if values or links:
+        staying = taking.filter(~change.moves())
+        update_with_history(staying, values, by=by, reason=history_reason, add_links=links)
+    moving = taking.filter(change.moves())
+    old = dict(moving.values_list("pk", "status"))
+    values["status"] = change.status
+    lost = change.status == Customer.Status.LOST
+    values["lost_on"] = change.lost_on if lost else None
+    values["lost_reason"] = change.lost_reason if lost else ""
+    _count, written = update_with_history(
+        moving, values, by=by, reason=history_reason, add_links=links
+    )
+    transaction.on_commit(
+        partial(_announce_moves, written, old, status=change.status, by=by, reason=history_reason)
+    )
+    return outcome
+
+
+def _announce_moves(
+    written: QuerySet, old: dict[int, str], *, status: str, by: User, reason: str
+) -> None:
+    """Announce each customer's move, as a saved move does (``WorkflowModel.save``)."""
+    if not status_changed.has_listeners(Customer):
+        return
+    moved = Customer.objects.filter(pk__in=written.values("id"))
+    for customer in moved.iterator():
+        status_changed.send(
+            sender=Customer,
+            instance=customer,
+            old=old.get(customer.pk),
+            new=status,
+            by=by,
+            reason=reason,
+        )
+
+
+@transaction.atomic
+def contacts_bulk_update(
+    *,
+    contacts: QuerySet[Contact],
+    by: User,
+    language: str | None = None,
+    opt_out: bool = False,
+    reason: str = "",
+    expected: str | None = None,
+    leave_out_refused: bool = False,
+) -> BulkOutcome:
+    """Set the selected contacts' language or mark them opted out, all of them or
+    none, with one history row per contact changed.
+
+    As ``customers_bulk_update``: a voided or erased contact refuses the change; one
+    already so is left alone. A contact already opted out keeps the time it did.
+    """
+    if not by.has_perm("customers.change_contact"):
+        raise PermissionDenied
+    change = ContactChange.checked(language=language, opt_out=opt_out)
+    history_reason = _bulk_reason(reason)
+    lock_rows(contacts)
+    rows = selectors.selected(Contact, contacts)
+    outcome = selectors.contact_bulk_outcome(contacts, change)
+    _bulk_check(outcome, noun=_("contacts"), expected=expected, leave_out_refused=leave_out_refused)
+    refused = selectors.refusing(change.rules())
+    taking = rows.filter(change.differs() & ~refused)
+    values: dict[str, Any] = {}
+    if language is not None:
+        values["language"] = language
+    if opt_out:
+        if values:
+            staying = taking.filter(~change.opts_out())
+            update_with_history(staying, values, by=by, reason=history_reason)
+        taking = taking.filter(change.opts_out())
+        values.update(opted_out=True, opted_out_at=timezone.now())
+    update_with_history(taking, values, by=by, reason=history_reason)
+    return outcome

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from core.access import permission_required
 from core.pages import (
     acting_user,
+    bulk_page,
+    bulk_selection,
     csv_download,
     filtered_list,
     form_page,
@@ -33,7 +35,9 @@ from customers.models import Contact, Customer, ImportJob, ProductService, Segme
 from customers.register import exports, selectors, services
 from customers.register.filters import ContactFilter, CustomerFilter
 from customers.register.forms import (
+    ContactBulkForm,
     ContactForm,
+    CustomerBulkForm,
     CustomerForm,
     EraseForm,
     ImportForm,
@@ -48,11 +52,50 @@ CUSTOMERS = (gettext_lazy("Customers"), "customers:customer_list")
 @permission_required("customers.view_customer")
 def customer_list(request: HttpRequest) -> HttpResponse:
     """List customers with search, filters, sorting and pages (constant queries)."""
+    bulk = request.user.has_perm("customers.change_customer")
     return filtered_list(
         request,
         CustomerFilter,
         selectors.customer_list().order_by("name"),
         "customers/register/customer_list.html",
+        {
+            "bulk_form": CustomerBulkForm() if bulk else None,
+            "bulk_noun": _("customers"),
+        },
+    )
+
+
+@permission_required("customers.view_customer", "customers.change_customer")
+def customer_bulk(request: HttpRequest) -> HttpResponse:
+    """Confirm a change to the customers ticked (or all that match), then make it."""
+    form = CustomerBulkForm(request.POST or None)
+
+    def apply(records: Any, leave_out: bool) -> Any:
+        data = form.cleaned_data
+        return services.customers_bulk_update(
+            customers=records,
+            by=acting_user(request),
+            segment=data["segment"],
+            account_owner=data["account_owner"],
+            status=data["status"] or None,
+            lost_on=data["lost_on"],
+            lost_reason=data["lost_reason"],
+            reason=data["reason"],
+            expected=data["expected"] or None,
+            leave_out_refused=leave_out,
+        )
+
+    return bulk_page(
+        request,
+        form,
+        select=lambda data: bulk_selection(
+            request, data, filter_class=CustomerFilter, listed=Customer.objects.all()
+        ),
+        check=lambda records: selectors.customer_bulk_outcome(records, form.change),
+        apply=apply,
+        title=_("Change several customers"),
+        back="customers:customer_list",
+        crumbs=[CUSTOMERS],
     )
 
 
@@ -150,11 +193,47 @@ def customer_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("customers.view_contact")
 def contact_list(request: HttpRequest) -> HttpResponse:
+    bulk = request.user.has_perm("customers.change_contact")
     return filtered_list(
         request,
         ContactFilter,
         selectors.contact_list().order_by("name"),
         "customers/register/contact_list.html",
+        {
+            "bulk_form": ContactBulkForm() if bulk else None,
+            "bulk_noun": _("contacts"),
+        },
+    )
+
+
+@permission_required("customers.view_contact", "customers.change_contact")
+def contact_bulk(request: HttpRequest) -> HttpResponse:
+    """Confirm a change to the contacts ticked (or all that match), then make it."""
+    form = ContactBulkForm(request.POST or None)
+
+    def apply(records: Any, leave_out: bool) -> Any:
+        data = form.cleaned_data
+        return services.contacts_bulk_update(
+            contacts=records,
+            by=acting_user(request),
+            language=data["language"] or None,
+            opt_out=data["opt_out"],
+            reason=data["reason"],
+            expected=data["expected"] or None,
+            leave_out_refused=leave_out,
+        )
+
+    return bulk_page(
+        request,
+        form,
+        select=lambda data: bulk_selection(
+            request, data, filter_class=ContactFilter, listed=selectors.contact_list()
+        ),
+        check=lambda records: selectors.contact_bulk_outcome(records, form.change),
+        apply=apply,
+        title=_("Change several contacts"),
+        back="customers:contact_list",
+        crumbs=[CUSTOMERS, (gettext_lazy("Contacts"), "customers:contact_list")],
     )
 
 

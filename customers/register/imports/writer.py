@@ -6,7 +6,6 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Max
-from django.utils.translation import gettext as _
 
 from core.bulk import insert_with_history
 from core.history import bulk_create_with_history, bulk_update_with_history
@@ -29,7 +28,7 @@ def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None
     """Carry out a plan with no errors in one transaction; return what it did."""
     if plan.errors:
         raise ValueError("a plan with errors is never applied")
-    reason = _("CSV import")
+    reason = str(ImportJob.HISTORY_REASON)
     model = Contact if plan.kind == ImportJob.Kind.CONTACTS else Customer
     fields = CONTACT_FIELDS if model is Contact else CUSTOMER_FIELDS
     history = model.history.model

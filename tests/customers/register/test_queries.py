@@ -1,11 +1,14 @@
 """Query pins of the customer register's pages: the same count for 3 rows as for 30."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.roles import Role
 from core.services import record_void
-from customers.models import ImportJob
+from customers.models import Contact, ImportJob
 from customers.register import services
+from customers.register.imports import jobs
 from tests.factories import (
     CommitmentFactory,
     ContactFactory,
@@ -74,6 +77,32 @@ def customer_owner_changes(count, customer):
         services.customer_save(customer=customer, by=customer.account_owner, status="active")
 
 
+def contact_history(count, customer):
+    """Contacts added by hand and by an import, each edited; some voided, some erased:
+    every row of theirs shows on the customer's history, at a constant cost."""
+    owner = customer.account_owner
+    start = Contact.objects.count()
+    lines = "".join(
+        f"{customer.name},Imported {n},imported{n}@example.org,hi\n"
+        for n in range(start, start + count)
+    )
+    upload = SimpleUploadedFile("contacts.csv", f"customer,name,email,language\n{lines}".encode())
+    jobs.import_confirm(job=jobs.import_start(kind="contacts", upload=upload, by=owner), by=owner)
+    for n in range(count):
+        contact = ContactFactory(customer=customer)
+        contact.role = "Buyer"
+        services.contact_save(contact=contact, by=owner)
+        if n % 3 == 0:
+            services.contact_erase(
+                contact=contact,
+                by=owner,
+                requested_by="the contact",
+                requested_on=timezone.localdate(),
+            )
+        elif n % 3 == 1:
+            record_void(record=contact, by=owner, reason="Left the company")
+
+
 def customer_of(user):
     return CustomerFactory(account_owner=user)
 
@@ -81,11 +110,12 @@ def customer_of(user):
 HTMX = {"HX-Request": "true", "HX-Target": "list-results"}
 
 PINS = [
-    Pin("customers:customer_list", customers, 9),
-    Pin("customers:customer_list", customers, 9, {"q": "contact"}),
-    Pin("customers:customer_list", customers, 9, {"ordering": "-contacts"}),
-    Pin("customers:customer_list", customers, 9, {"q": "contact", "ordering": "contacts"}),
-    Pin("customers:customer_list", customers, 9, {"status": "active", "voided": "on"}),
+    # The bulk form's choices: the segments and the people who can own an account.
+    Pin("customers:customer_list", customers, 11),
+    Pin("customers:customer_list", customers, 11, {"q": "contact"}),
+    Pin("customers:customer_list", customers, 11, {"ordering": "-contacts"}),
+    Pin("customers:customer_list", customers, 11, {"q": "contact", "ordering": "contacts"}),
+    Pin("customers:customer_list", customers, 11, {"status": "active", "voided": "on"}),
     # The filters' htmx request: the table and its pages alone, without the filter form.
     Pin("customers:customer_list", customers, 7, {"q": "contact"}, headers=HTMX),
     Pin("customers:contact_list", customers, 6),
@@ -95,9 +125,12 @@ PINS = [
     Pin("customers:segment_list", segments, 6),
     Pin("customers:product_list", products, 6),
     Pin("customers:import_start", imports, 5),
-    Pin("customers:customer_detail", customer_related, 17, record=customer_of),
+    # The history tab also reads the contacts' history rows and the erasures.
+    Pin("customers:customer_detail", customer_related, 19, record=customer_of),
     # One query names every account owner the history shows, not one per row.
-    Pin("customers:customer_detail", customer_owner_changes, 16, record=customer_of),
+    Pin("customers:customer_detail", customer_owner_changes, 18, record=customer_of),
+    # One more names the imports that wrote contacts' rows, whatever their number.
+    Pin("customers:customer_detail", contact_history, 18, record=customer_of),
 ]
 
 
