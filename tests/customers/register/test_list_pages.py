@@ -42,7 +42,9 @@ def test_an_htmx_request_from_the_filters_gets_only_the_results_region(signed_in
     assert "<form" not in html
     assert "Apollo Diagnostics" in html
     assert "Zenith Retail" not in html
-    assert html.lstrip().startswith('<div class="table-responsive"')
+    assert html.lstrip().startswith('<div class="list-download')
+    # The download in the region follows the filters the list shows.
+    assert 'href="/customers/export/customers.csv?status=active"' in html
     # The status line and the filters' summary follow, out of band.
     assert '<p id="list-status" data-hx-swap-oob="innerHTML">1 record matches the filters.' in html
     assert '<span id="filters-in-use" data-hx-swap-oob="innerHTML"> <span' in html
