@@ -18,7 +18,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
-from customers.requirements.selectors import acknowledgers
+from customers.requirements.selectors import ReviewDates, acknowledgers
 from customers.requirements.services import ItemFinding
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -250,10 +250,20 @@ class ReviewForm(forms.Form):
         help_text=_("Needed when the outcome is an acceptance with conditions."),
     )
 
-    def __init__(self, *args: Any, requirements: list[Requirement], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"reviewed_on": timezone.localdate()})
+    def __init__(
+        self, *args: Any, requirements: list[Requirement], dates: ReviewDates, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {"reviewed_on": dates.latest})
         super().__init__(*args, **kwargs)
         self.requirements = requirements
+        self.dates = dates
+        reviewed_on = self.fields["reviewed_on"]
+        reviewed_on.widget.attrs.update(
+            {"min": dates.earliest.isoformat(), "max": dates.latest.isoformat()}
+        )
+        reviewed_on.help_text = _(
+            "From %(earliest)s, the day version %(version)d was recorded, to today."
+        ) % {"earliest": dates.earliest.isoformat(), "version": dates.version}
         for requirement in requirements:
             self.fields[f"meet_{requirement.pk}"] = forms.ChoiceField(
                 label=_("Can %(reference)s be met?") % {"reference": requirement.reference},
@@ -269,8 +279,8 @@ class ReviewForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         # The service checks the same: here all the errors show in one round.
         data = super().clean() or {}
-        if data.get("reviewed_on") and data["reviewed_on"] > timezone.localdate():
-            self.add_error("reviewed_on", _("A review cannot be dated in the future."))
+        if data.get("reviewed_on") and (refused := self.dates.refusal(data["reviewed_on"])):
+            self.add_error("reviewed_on", refused)
         unmet = [r for r in self.requirements if data.get(f"meet_{r.pk}") == "no"]
         if data.get("outcome") == CommitmentReview.Outcome.ACCEPTED and unmet:
             self.add_error(

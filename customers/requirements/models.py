@@ -418,7 +418,8 @@ class Commitment(VoidableModel, WorkflowModel):
         editable=False,
         related_name="+",
     )
-    # The latest review; a change reopens it (its reopened_at is set).
+    # The latest review (the one recorded last, whatever its date); a change reopens
+    # it (its reopened_at is set).
     current_review = models.ForeignKey(
         "CommitmentReview",
         on_delete=models.PROTECT,
@@ -550,7 +551,9 @@ class CommitmentReview(models.Model):
 
     class Meta:
         verbose_name = _("commitment review")
-        ordering = ["-reviewed_on", "-pk"]
+        # In the order recorded, the latest first: the latest review is the one
+        # recorded last, whatever date it carries.
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(outcome="conditions") | ~Q(conditions=""),

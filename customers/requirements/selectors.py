@@ -1,9 +1,11 @@
 """Read queries of the needs, requirements and commitments pages, and version diffs."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
@@ -123,6 +125,45 @@ def commitment_detail(pk: int) -> Commitment:
             ),
         )
         .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """The dates a review of a commitment may carry: from the day the version it
+    reviews was recorded (local date) to today."""
+
+    earliest: date
+    latest: date
+    version: int
+
+    def refusal(self, reviewed_on: date) -> str | None:
+        """Return why a review cannot carry this date, or None when it can."""
+        if reviewed_on > self.latest:
+            return _("A review cannot be dated in the future.")
+        if reviewed_on < self.earliest:
+            return _(
+                "The review cannot be dated before %(earliest)s, the day version %(version)d "
+                "of the commitment was recorded."
+            ) % {"earliest": self.earliest.isoformat(), "version": self.version}
+        return None
+
+
+def review_dates(commitment: Commitment) -> ReviewDates:
+    """Return the dates a review of the commitment's current version may carry.
+
+    The one rule the review form and ``commitment_review`` both apply: a review is not
+    dated before the version it reviews existed, nor after today.
+    """
+    recorded = (
+        CommitmentVersion.objects.filter(commitment=commitment, number=commitment.version)
+        .values_list("created_at", flat=True)
+        .get()
+    )
+    return ReviewDates(
+        earliest=timezone.localdate(recorded),
+        latest=timezone.localdate(),
+        version=commitment.version,
     )
 
 

@@ -358,3 +358,54 @@ def test_withdrawing_a_voided_commitment_says_why_it_cannot(signed_in, quality_m
 
     assert response.status_code == 200
     assert "This commitment is voided." in response.content.decode()
+
+
+def test_the_review_form_refuses_a_backdated_review_and_offers_only_the_allowed_dates(signed_in):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 15))
+    requirement = commitment.requirements.get()
+    url = reverse("customers:commitment_review", args=[commitment.pk])
+
+    page = signed_in.get(url).content.decode()
+    assert 'min="2026-12-01"' in page
+    assert 'max="2026-12-01"' in page
+
+    response = signed_in.post(
+        url, {"reviewed_on": "2019-01-01", "outcome": "accepted", f"meet_{requirement.pk}": "yes"}
+    )
+
+    assert (
+        "The review cannot be dated before 2026-12-01, the day version 1 of the commitment "
+        "was recorded." in response.content.decode()
+    )
+    assert not CommitmentReview.objects.exists()
+
+
+def test_the_commitment_page_lists_reviews_in_the_order_recorded_with_both_dates(
+    client, quality_manager
+):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 15))
+    findings = [services.ItemFinding(requirement=commitment.requirements.get(), can_meet=True)]
+    with time_machine.travel(datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+        services.commitment_review(
+            commitment=commitment,
+            by=quality_manager,
+            reviewed_on=date(2026, 12, 3),
+            outcome="accepted",
+            findings=findings,
+        )
+    with time_machine.travel(datetime(2026, 12, 4, 9, 15, tzinfo=ZoneInfo("UTC")), tick=False):
+        services.commitment_review(
+            commitment=commitment,
+            by=quality_manager,
+            reviewed_on=date(2026, 12, 2),
+            outcome="rejected",
+            findings=findings,
+        )
+        client.force_login(quality_manager)
+        page = client.get(commitment.get_absolute_url()).content.decode()
+
+    later, earlier = page.index("Reviewed on 2026-12-02"), page.index("Reviewed on 2026-12-03")
+    assert later < earlier
+    assert "recorded 2026-12-04 09:15" in page
+    assert "recorded 2026-12-03 15:30" in page
+    assert "Latest review" in page[later - 400 : later]
