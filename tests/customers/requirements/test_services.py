@@ -550,8 +550,10 @@ def test_a_review_cannot_be_backdated_before_the_version_it_reviews_was_recorded
         review(commitment, manager, reviewed_on=date(2019, 1, 1))
 
     assert refused.value.message_dict["reviewed_on"] == [
-        "The review cannot be dated before 2026-12-01, the day version 1 of the "
-        "commitment was recorded."
+        (
+            "The review cannot be dated before 2026-12-01, the day version 1 of the "
+            "commitment was recorded."
+        )
     ]
     assert not CommitmentReview.objects.exists()
     assert Commitment.objects.get(pk=commitment.pk).current_review is None
