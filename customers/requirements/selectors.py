@@ -168,7 +168,12 @@ def review_dates(commitment: Commitment) -> ReviewDates:
 
 
 def commitment_blockers(commitment: Commitment) -> list[str]:
-    """Return why the commitment cannot be marked made now; empty when it can."""
+    """Return why the commitment cannot be marked made now; empty when it can.
+
+    It is made only after a review that accepts its current version, is not reopened
+    and is dated on or before the commitment, and when every requirement it carries
+    is accepted; each blocker says which record stands in the way.
+    """
     if commitment.status != Commitment.Status.DRAFT:
         return [_("Only a commitment not yet made can be marked made.")]
     review = commitment.current_review
@@ -202,6 +207,13 @@ def commitment_blockers(commitment: Commitment) -> list[str]:
             _("%(refs)s is rejected, superseded or voided: take it off the commitment.")
             % {"refs": ", ".join(closed)}
         )
+    # What the organisation commits to is what it has accepted (8.2.3).
+    blockers += [
+        _("%(ref)s is %(status)s: accept it before the commitment is made.")
+        % {"ref": r.reference, "status": r.get_status_display().lower()}
+        for r in carried
+        if not r.is_locked and r.status != Requirement.Status.ACCEPTED
+    ]
     return blockers
 
 

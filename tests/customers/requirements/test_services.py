@@ -599,3 +599,41 @@ def test_the_latest_review_is_the_one_recorded_last_whatever_its_date(manager):
         assert CommitmentReview.objects.first() == rejecting
         with pytest.raises(ValidationError, match="did not accept"):
             services.commitment_make(commitment=commitment, by=manager)
+
+
+# Every requirement a commitment carries is accepted before it is made --------------
+
+
+@pytest.mark.parametrize(
+    ("moves", "shown"),
+    [((), "draft"), (("under_review",), "under review")],
+)
+def test_a_commitment_carrying_a_requirement_not_yet_accepted_cannot_be_made(manager, moves, shown):
+    accepted = RequirementFactory(status="accepted")
+    pending = RequirementFactory()
+    for status in moves:
+        services.requirement_set_status(requirement=pending, by=manager, status=status)
+    commitment = CommitmentFactory(requirements=[accepted, pending])
+    review(commitment, manager)
+
+    blockers = selectors.commitment_blockers(Commitment.objects.get(pk=commitment.pk))
+    with pytest.raises(ValidationError) as refused:
+        services.commitment_make(commitment=commitment, by=manager)
+
+    message = f"{pending.reference} is {shown}: accept it before the commitment is made."
+    assert blockers == [message]
+    assert refused.value.messages == [message]
+    assert Commitment.objects.get(pk=commitment.pk).status == "draft"
+    assert accepted.reference not in message
+
+
+def test_a_commitment_is_made_once_every_requirement_it_carries_is_accepted(manager):
+    pending = RequirementFactory()
+    commitment = CommitmentFactory(requirements=[pending])
+    review(commitment, manager)
+    for status in ("under_review", "accepted"):
+        services.requirement_set_status(requirement=pending, by=manager, status=status)
+
+    made = services.commitment_make(commitment=commitment, by=manager)
+
+    assert made.status == Commitment.Status.MADE

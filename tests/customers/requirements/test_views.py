@@ -132,7 +132,7 @@ def response_owner(client):
 
 
 def test_reviewing_and_making_a_commitment_through_the_pages(signed_in):
-    first, second = RequirementFactory(), RequirementFactory()
+    first, second = RequirementFactory(status="accepted"), RequirementFactory(status="accepted")
     commitment = CommitmentFactory(requirements=[first, second], committed_on=date(2026, 12, 5))
     make = reverse("customers:commitment_make", args=[commitment.pk])
 
@@ -409,3 +409,26 @@ def test_the_commitment_page_lists_reviews_in_the_order_recorded_with_both_dates
     assert "recorded 2026-12-04 09:15" in page
     assert "recorded 2026-12-03 15:30" in page
     assert "Latest review" in page[later - 400 : later]
+
+
+def test_the_commitment_page_shows_each_requirement_status_and_why_it_cannot_be_made(
+    signed_in, quality_manager
+):
+    draft = RequirementFactory(title="Calibrated within 5 days")
+    accepted = RequirementFactory(title="Certificates in English", status="accepted")
+    commitment = CommitmentFactory(requirements=[draft, accepted])
+    services.commitment_review(
+        commitment=commitment,
+        by=quality_manager,
+        reviewed_on=date(2026, 12, 1),
+        outcome="accepted",
+        findings=[services.ItemFinding(requirement=r, can_meet=True) for r in (draft, accepted)],
+    )
+
+    page = signed_in.get(commitment.get_absolute_url()).content.decode()
+
+    carried = page[page.index('id="carried-heading"') : page.index('id="reviews-heading"')]
+    assert carried.count("state-draft") == 1
+    assert carried.count("state-accepted") == 1
+    assert f"{draft.reference} is draft: accept it before the commitment is made." in page
+    assert "Mark made" not in page
