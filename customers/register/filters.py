@@ -48,12 +48,18 @@ class CustomerFilter(VoidedHidden):
         fields = ["q", "segment", "status", "owner"]
 
     def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
+        """Find customers by their name or the name or email of an active contact.
+
+        The contacts are matched in a subquery: a join beside the list's contact count
+        would multiply the count by the contacts that match.
+        """
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(contacts__email__icontains=value.lower())
-        ).distinct()
+        contacts = Contact.objects.active().filter(
+            Q(name__icontains=value) | Q(email__icontains=value.lower())
+        )
+        return queryset.filter(Q(name__icontains=value) | Q(pk__in=contacts.values("customer")))
 
 
 class ContactFilter(django_filters.FilterSet):

@@ -6,6 +6,7 @@ from customers.models import Contact, Customer
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
+    ProductServiceFactory,
     SegmentFactory,
     UserFactory,
 )
@@ -167,3 +168,76 @@ def test_quality_managers_edit_and_the_other_roles_read(client, role, can_edit):
     edit = client.get(reverse("customers:customer_edit", args=[customer.pk]))
     assert (edit.status_code == 200) is can_edit
     assert (edit.status_code == 403) is not can_edit
+
+
+# Counts on the lists: right under every search, filter and sort ------------------
+
+COUNT_PARAMS = [
+    {},
+    {"q": "Asha"},
+    {"q": "asha"},
+    {"q": "@globex.example"},
+    {"q": "Globex"},
+    {"q": "Asha", "ordering": "-contacts"},
+    {"q": "Asha", "ordering": "owner"},
+    {"q": "Asha", "status": "active", "voided": "on"},
+    {"q": "asha", "segment": "SEGMENT", "owner": "OWNER", "ordering": "contacts"},
+    {"segment": "SEGMENT", "ordering": "-updated"},
+]
+
+
+@pytest.mark.parametrize("params", COUNT_PARAMS, ids=lambda p: "&".join(p) or "none")
+def test_the_contact_count_is_right_whatever_the_search_filter_and_sort(
+    signed_in, quality_manager, params
+):
+    owner = UserFactory(role=Role.QUALITY_MANAGER)
+    globex = CustomerFactory(name="Globex Industries", account_owner=owner)
+    segment, other = SegmentFactory(), SegmentFactory()
+    globex.segments.add(segment, other)
+    for name in ("Asha Rao", "Asha Menon", "Vikram Asha", "Leela Iyer"):
+        ContactFactory(
+            customer=globex, name=name, email=f"{name.replace(' ', '.').lower()}@globex.example"
+        )
+    voided = ContactFactory(customer=globex, name="Asha Twice", email="twice@globex.example")
+    Contact.objects.filter(pk=voided.pk).update(voided_at=voided.updated_at)
+    ContactFactory(customer=CustomerFactory(name="Initech"), name="Asha Initech")
+    query = {
+        key: {"SEGMENT": segment.pk, "OWNER": owner.pk}.get(value, value)
+        for key, value in params.items()
+    }
+
+    response = signed_in.get(reverse("customers:customer_list"), query)
+
+    counts = {c.name: c.contact_count for c in response.context["page"]}
+    assert counts["Globex Industries"] == 4
+    assert '<td class="text-end">4</td>' in response.content.decode()
+    assert len(counts) == len(set(counts))
+
+
+def test_a_search_by_a_contact_name_finds_the_customer_once(signed_in):
+    customer = CustomerFactory(name="Umbrella Health")
+    ContactFactory.create_batch(29, customer=customer, name="Priya Raman")
+    CustomerFactory(name="Unrelated Ltd")
+
+    response = signed_in.get(reverse("customers:customer_list"), {"q": "priya raman"})
+
+    rows = list(response.context["page"])
+    assert [(c.name, c.contact_count) for c in rows] == [("Umbrella Health", 29)]
+    assert "841" not in response.content.decode()
+
+
+def test_the_segment_and_catalogue_lists_count_active_customers_once(signed_in, quality_manager):
+    segment = SegmentFactory(name="Hospitals")
+    customers = CustomerFactory.create_batch(3)
+    segment.customers.add(*customers)
+    for customer in customers:
+        ContactFactory.create_batch(2, customer=customer)
+        customer.products.add(product := ProductServiceFactory(name=f"Kit {customer.pk}"))
+        product.customers.add(*customers)
+    Customer.objects.filter(pk=customers[0].pk).update(voided_at=customers[0].updated_at)
+
+    segments = signed_in.get(reverse("customers:segment_list")).context["page"]
+    products = signed_in.get(reverse("customers:product_list")).context["page"]
+
+    assert {s.name: s.customer_count for s in segments} == {"Hospitals": 2}
+    assert {p.customer_count for p in products} == {2}

@@ -432,3 +432,114 @@ def test_the_commitment_page_shows_each_requirement_status_and_why_it_cannot_be_
     assert carried.count("state-accepted") == 1
     assert f"{draft.reference} is draft: accept it before the commitment is made." in page
     assert "Mark made" not in page
+
+
+# Counts on the lists: right under every search, filter and sort ------------------
+
+
+@pytest.fixture
+def counted(quality_manager):
+    """A need answered by three requirements, one of them carried by three commitments
+    that each carry three requirements, and a change three people are asked about."""
+    customer = CustomerFactory(name="Globex Industries", account_owner=quality_manager)
+    product = ProductServiceFactory(name="Calibration")
+    requirements = [
+        RequirementFactory(
+            customer=customer, product=product, title=f"Deliver item {n}", status="accepted"
+        )
+        for n in range(3)
+    ]
+    need = NeedFactory(customer=customer, title="Deliveries on time")
+    need.requirements.add(*requirements)
+    NeedFactory(customer=None, segment=SegmentFactory(), title="Deliveries").requirements.add(
+        requirements[0]
+    )
+    commitments = [
+        CommitmentFactory(
+            customer=customer, requirements=requirements, reference=f"PO-77{n}", by=quality_manager
+        )
+        for n in range(3)
+    ]
+    asked = [UserFactory(role=Role.STAFF) for _ in range(2)]
+    change = changed_with(requirements[0], quality_manager, asked)
+    services.change_acknowledge(change=change, by=asked[0])
+    return {"need": need, "requirement": requirements[0], "commitment": commitments[0]}
+
+
+def changed_with(requirement, by, notify):
+    requirement.text = "Deliver within 8 working days."
+    return services.requirement_change(
+        requirement=requirement, by=by, reason="Faster", notify=notify
+    ).change
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "Deliver"},
+        {"q": "Globex", "kind": "stated", "status": "open"},
+        {"q": "deliver", "customer": "CUSTOMER", "voided": "on"},
+    ],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_need_list_counts_each_requirement_once(signed_in, counted, params):
+    query = {k: counted["need"].customer_id if v == "CUSTOMER" else v for k, v in params.items()}
+
+    page = signed_in.get(reverse("customers:need_list"), query).context["page"]
+
+    assert {n.title: n.requirement_count for n in page}["Deliveries on time"] == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "Deliver"},
+        {"q": "deliver", "status": "under_review", "ordering": "-updated"},
+        {"customer": "CUSTOMER", "owner": "OWNER", "ordering": "title", "voided": "on"},
+    ],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_requirement_list_counts_each_commitment_once(signed_in, counted, params):
+    requirement = counted["requirement"]
+    swap = {"CUSTOMER": requirement.customer_id, "OWNER": requirement.owner_id}
+    query = {k: swap.get(v, v) for k, v in params.items()}
+
+    page = signed_in.get(reverse("customers:requirement_list"), query).context["page"]
+
+    assert {r.pk: r.commitment_count for r in page}[requirement.pk] == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "PO-77"},
+        {"q": "Globex", "kind": "order", "status": "draft", "flag": "not_reviewed"},
+        {"q": "po-770", "customer": "CUSTOMER", "voided": "on"},
+    ],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_commitment_list_counts_each_requirement_once(signed_in, counted, params):
+    commitment = counted["commitment"]
+    query = {k: commitment.customer_id if v == "CUSTOMER" else v for k, v in params.items()}
+
+    page = signed_in.get(reverse("customers:commitment_list"), query).context["page"]
+
+    assert {c.pk: c.requirement_count for c in page}[commitment.pk] == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"state": "outstanding"}, {"mine": "on"}, {"mine": "on", "state": "outstanding"}],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_change_list_counts_each_acknowledgement_once(client, counted, params):
+    change = counted["requirement"].changes.get()
+    # The owner is asked too: the one change asks three people, one has acknowledged.
+    client.force_login(change.requirement.owner)
+
+    page = client.get(reverse("customers:change_list"), params).context["page"]
+
+    assert [(c.asked, c.outstanding) for c in page] == [(3, 2)]
