@@ -592,6 +592,18 @@ class ReviewItem(models.Model):
         return f"{self.requirement.reference} v{self.requirement_version}"
 
 
+class ChangeQuerySet(models.QuerySet):
+    def waiting_for(self, person: Any) -> "ChangeQuerySet":
+        """Return the changes that ask the person to acknowledge them and that the
+        person has not acknowledged yet: the home page's figure and the changes list's
+        "waiting for me" both read this."""
+        return self.filter(
+            pk__in=Acknowledgement.objects.filter(
+                person=person, acknowledged_at__isnull=True
+            ).values("change")
+        )
+
+
 class Change(models.Model):
     """A change to a requirement or a commitment (8.2.4), and who must acknowledge it."""
 
@@ -621,6 +633,8 @@ class Change(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    objects = ChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("change")

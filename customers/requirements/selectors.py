@@ -226,9 +226,7 @@ def requirements_summary(*, user_id: int | None) -> dict[str, Any]:
     return {
         "recheck_due": Requirement.objects.recheck_due().count(),
         "commitments": commitments,
-        "my_acknowledgements": Acknowledgement.objects.filter(
-            person=user_id, acknowledged_at__isnull=True
-        ).count(),
+        "my_acknowledgements": Change.objects.waiting_for(user_id).count(),
     }
 
 

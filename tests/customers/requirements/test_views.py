@@ -10,7 +10,7 @@ from django.urls import reverse
 from core.roles import Role
 from core.services import record_void
 from customers.models import Acknowledgement, Commitment, CommitmentReview, Need, Requirement
-from customers.requirements import services
+from customers.requirements import selectors, services
 from tests.factories import (
     CommitmentFactory,
     CustomerFactory,
@@ -543,3 +543,21 @@ def test_the_change_list_counts_each_acknowledgement_once(client, counted, param
     page = client.get(reverse("customers:change_list"), params).context["page"]
 
     assert [(c.asked, c.outstanding) for c in page] == [(3, 2)]
+
+
+def test_changes_waiting_for_me_are_only_those_i_have_not_acknowledged(client, quality_manager):
+    me, colleague = UserFactory(role=Role.STAFF), UserFactory(role=Role.STAFF)
+    read = changed_with(RequirementFactory(title="Read already"), quality_manager, [me, colleague])
+    waiting = changed_with(RequirementFactory(title="Still to read"), quality_manager, [me])
+    changed_with(RequirementFactory(title="Not mine"), quality_manager, [colleague])
+    services.change_acknowledge(change=read, by=me)
+    client.force_login(me)
+
+    listed = client.get(reverse("customers:change_list"), {"mine": "on", "state": "outstanding"})
+    mine_only = client.get(reverse("customers:change_list"), {"mine": "on"})
+    home = client.get("/").content.decode()
+
+    assert list(listed.context["page"]) == [waiting]
+    assert list(mine_only.context["page"]) == [waiting]
+    assert 'href="/customers/changes/?mine=on&amp;state=outstanding">1</a>' in home
+    assert selectors.requirements_summary(user_id=me.pk)["my_acknowledgements"] == 1
