@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from customers.models import Contact, Customer
+from tests.customers.forms import unchanged_post
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -241,3 +242,44 @@ def test_the_segment_and_catalogue_lists_count_active_customers_once(signed_in, 
 
     assert {s.name: s.customer_count for s in segments} == {"Hospitals": 2}
     assert {p.customer_count for p in products} == {2}
+
+
+# Saving a form unchanged writes no history row ------------------------------------
+
+
+def edit_pages(quality_manager):
+    """Each register record with some history, and the page that edits it."""
+    customer = CustomerFactory(account_owner=quality_manager, notes="Pays on time.")
+    customer.segments.add(SegmentFactory())
+    customer.products.add(ProductServiceFactory())
+    contact = ContactFactory(customer=customer, phone="+91 22 5555 0100", role="Buyer")
+    segment, product = SegmentFactory(description="Hospitals"), ProductServiceFactory(code="K1")
+    return [
+        (customer, reverse("customers:customer_edit", args=[customer.pk])),
+        (contact, reverse("customers:contact_edit", args=[contact.pk])),
+        (segment, reverse("customers:segment_edit", args=[segment.pk])),
+        (product, reverse("customers:product_edit", args=[product.pk])),
+    ]
+
+
+def test_saving_a_register_form_unchanged_writes_no_history_row(signed_in, quality_manager):
+    for record, url in edit_pages(quality_manager):
+        before = type(record).history.filter(id=record.pk).count()
+        data = unchanged_post(signed_in.get(url).context["form"])
+
+        response = signed_in.post(url, data)
+
+        assert response.status_code == 302, (record, response.context["form"].errors)
+        rows = type(record).history.filter(id=record.pk)
+        assert rows.count() == before, f"{record._meta.verbose_name}: {list(rows)}"
+
+
+def test_saving_a_register_form_with_one_change_writes_one_row(signed_in, quality_manager):
+    customer, url = edit_pages(quality_manager)[0]
+    data = unchanged_post(signed_in.get(url).context["form"])
+    before = customer.history.count()
+
+    signed_in.post(url, {**data, "notes": "Pays late since March."})
+
+    assert customer.history.count() == before + 1
+    assert customer.history.first().notes == "Pays late since March."

@@ -11,6 +11,7 @@ from core.roles import Role
 from core.services import record_void
 from customers.models import Acknowledgement, Commitment, CommitmentReview, Need, Requirement
 from customers.requirements import selectors, services
+from tests.customers.forms import unchanged_post
 from tests.factories import (
     CommitmentFactory,
     CustomerFactory,
@@ -561,3 +562,23 @@ def test_changes_waiting_for_me_are_only_those_i_have_not_acknowledged(client, q
     assert list(mine_only.context["page"]) == [waiting]
     assert 'href="/customers/changes/?mine=on&amp;state=outstanding">1</a>' in home
     assert selectors.requirements_summary(user_id=me.pk)["my_acknowledgements"] == 1
+
+
+def test_saving_a_requirements_form_unchanged_writes_no_history_row(signed_in, quality_manager):
+    requirement = RequirementFactory(claim="Fast.", customer=CustomerFactory())
+    need = NeedFactory(customer=requirement.customer, description="On time, every time.")
+    need.requirements.add(requirement)
+    commitment = CommitmentFactory(customer=requirement.customer, requirements=[requirement])
+    pages = [
+        (requirement, reverse("customers:requirement_edit", args=[requirement.pk])),
+        (need, reverse("customers:need_edit", args=[need.pk])),
+        (commitment, reverse("customers:commitment_edit", args=[commitment.pk])),
+    ]
+    for record, url in pages:
+        before = type(record).history.filter(id=record.pk).count()
+        data = unchanged_post(signed_in.get(url).context["form"])
+
+        signed_in.post(url, data)
+
+        rows = type(record).history.filter(id=record.pk)
+        assert rows.count() == before, f"{record._meta.verbose_name}: {list(rows)}"
