@@ -108,8 +108,10 @@ ROLE_MAP: dict[str, Grants] = {
     **tracked("customers.productservice", grants(view=READERS, add={QM}, change={QM})),
     "customers.importjob": grants(view={QM, AU}, add={QM}),
     "customers.erasure": grants(view={TM, QM, AU}),
-    # Hashes only; read by the import and the survey dispatch, never by a person.
-    "customers.suppressedemail": grants(),
+    # Hashes only; read by the import, the contact form and the survey dispatch,
+    # never listed. A quality manager with the person's new, explicit request lifts
+    # an address off it, with the reason.
+    "customers.suppressedemail": grants(lift_suppression={QM}),
     # Needs, requirements and commitments (4.2, 8.2): quality managers edit and
     # review; the others read; whoever a change concerns acknowledges it (not
     # auditors, who change nothing). Versions, review items and changes are written

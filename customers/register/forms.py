@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import offer_workflow_moves
@@ -8,6 +9,7 @@ from core.models import User
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
 from customers.register.imports.reading import too_large, too_large_message, upload_limit
 from customers.register.models import PHONE
+from customers.register.selectors import suppression_refusal
 
 
 class CustomerForm(forms.ModelForm):
@@ -74,9 +76,15 @@ class ContactForm(forms.ModelForm):
         ]
         widgets = {"consent_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, customer: Customer, lift_url: str | None = None, **kwargs: Any
+    ) -> None:
+        """``lift_url``: the page that lifts a suppression, offered beside the refusal
+        of a suppressed address to those who may lift one."""
         super().__init__(*args, **kwargs)
         self.customer = customer
+        self.lift_url = lift_url
+        self.stored_email = self.instance.email if self.instance.pk else None
         self.instance.customer = customer
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -88,6 +96,12 @@ class ContactForm(forms.ModelForm):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(_("This customer already has a contact with this email."))
+        if email != self.stored_email and (refused := suppression_refusal(email)):
+            if self.lift_url:
+                refused = format_html(
+                    '{} <a href="{}">{}</a>', refused, self.lift_url, _("Lift the suppression")
+                )
+            raise forms.ValidationError(refused)
         return email
 
     def clean_phone(self) -> str:
@@ -165,3 +179,28 @@ class ImportForm(forms.Form):
         if not (upload.name or "").lower().endswith(".csv"):
             raise forms.ValidationError(_("Upload a .csv file (save the sheet as CSV UTF-8)."))
         return upload
+
+
+class SuppressionLiftForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_(
+            "The address the person asks to be contacted at again. Only its hash is "
+            "compared with the suppression list; the address is not stored here."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("The person's request"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "How and when the person asked, explicitly and anew, to be contacted: for "
+            "example, their email of 3 August 2026 to privacy@example.com."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have the person's new, explicit request to be contacted again."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"

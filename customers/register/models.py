@@ -313,25 +313,71 @@ class Contact(VoidableModel):
         )
 
 
+class SuppressedEmailQuerySet(models.QuerySet):
+    def in_force(self) -> "SuppressedEmailQuerySet":
+        """Return the suppressions not lifted: the addresses that imports skip, the
+        contact form refuses and no survey goes to."""
+        return self.filter(lifted_at__isnull=True)
+
+
 class SuppressedEmail(models.Model):
-    """An address never to import or invite again, kept only as a hash (append-only)."""
+    """An address never to import, add or invite again, kept only as a hash.
+
+    A row is written once; it is changed only to lift it, when the person asks anew
+    and explicitly to be contacted, with who lifted it, when and why. An address
+    suppressed again after a lift gets a new row, so each lift stays on record.
+    """
 
     class Reason(models.TextChoices):
         ERASED = "erased", _("Erased on request")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
-    email_hash = models.CharField(max_length=64, unique=True)
+    email_hash = models.CharField(max_length=64, db_index=True)
     reason = models.CharField(_("reason"), max_length=15, choices=Reason.choices)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True, editable=False)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    lift_reason = models.TextField(_("why it was lifted"), blank=True, editable=False)
+
+    objects = SuppressedEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suppressed email")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("lift_suppression", _("Can lift a suppression on the person's new, explicit request"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_hash"],
+                condition=Q(lifted_at__isnull=True),
+                name="customers_suppression_in_force_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True, lift_reason="")
+                | (Q(lifted_at__isnull=False, lifted_by__isnull=False) & ~Q(lift_reason="")),
+                name="customers_suppression_lift_recorded",
+                violation_error_message=_("A lift names who lifted it, when and why."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email_hash[:12]}… ({self.get_reason_display()})"
+
+    @property
+    def is_lifted(self) -> bool:
+        return self.lifted_at is not None
 
 
 class Erasure(models.Model):

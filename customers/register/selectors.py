@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from customers.models import (
     Commitment,
@@ -12,6 +13,8 @@ from customers.models import (
     ImportJob,
     Need,
     Requirement,
+    SuppressedEmail,
+    email_hash,
 )
 
 
@@ -90,3 +93,33 @@ def customer_export() -> QuerySet[Customer]:
 def contact_export() -> QuerySet[Contact]:
     """Return the active contacts for the CSV export, by customer."""
     return contact_list().order_by("customer__name", "name")
+
+
+def suppression_refusal(email: str) -> str | None:
+    """Return why the address cannot be given to a contact, or None when it can.
+
+    An address on the suppression list (not lifted) belongs to a person who was
+    erased on request or unsubscribed: the contact form and ``contact_save`` refuse
+    it, as the import skips it, until a quality manager lifts the suppression.
+    """
+    entry = SuppressedEmail.objects.in_force().filter(email_hash=email_hash(email)).first()
+    if entry is None:
+        return None
+    if entry.reason == SuppressedEmail.Reason.ERASED:
+        why = _("the person's data was erased on request")
+    else:
+        why = _("the person unsubscribed")
+    return _(
+        "This address is on the suppression list: %(why)s, so it cannot be added again. "
+        "Only the person's new, explicit request lets a quality manager lift the "
+        "suppression."
+    ) % {"why": why}
+
+
+def recent_lifts(limit: int = 10) -> QuerySet[SuppressedEmail]:
+    """Return the latest lifted suppressions, newest first, with who lifted each."""
+    return (
+        SuppressedEmail.objects.filter(lifted_at__isnull=False)
+        .select_related("lifted_by")
+        .order_by("-lifted_at", "-pk")[:limit]
+    )

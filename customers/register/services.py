@@ -22,6 +22,7 @@ from customers.models import (
     SuppressedEmail,
     email_hash,
 )
+from customers.register import selectors
 
 # Sent inside the erasure's transaction; higher apps pseudonymise what they store
 # about the contact (answers, log entries).
@@ -59,9 +60,19 @@ def customer_save(
 
 @transaction.atomic
 def contact_save(*, contact: Contact, by: User) -> Contact:
-    """Save a contact from a form, stamping when it opted out or bounced."""
+    """Save a contact from a form, stamping when it opted out or bounced.
+
+    A new address (a new contact's, or a changed one) on the suppression list is
+    refused: the person was erased or unsubscribed.
+    """
+    stored_email = None
     if contact.pk is not None:
-        ensure_editable(lock_stored(contact))
+        stored = lock_stored(contact)
+        ensure_editable(stored)
+        stored_email = stored.email
+    email = (contact.email or "").strip().lower()
+    if email != stored_email and (refused := selectors.suppression_refusal(email)):
+        raise ValidationError({"email": refused})
     now = timezone.now()
     if contact.opted_out and contact.opted_out_at is None:
         contact.opted_out_at = now
@@ -117,7 +128,7 @@ def contact_erase(
         "phone": "",
         "role": "",
     }
-    SuppressedEmail.objects.get_or_create(
+    SuppressedEmail.objects.in_force().get_or_create(
         email_hash=email_hash(old_email),
         defaults={"reason": SuppressedEmail.Reason.ERASED, "created_by": by},
     )
@@ -150,3 +161,28 @@ def contact_erase(
     )
     contact_erased.send(sender=Contact, contact=contact, old_email=old_email, erasure=erasure)
     return erasure
+
+
+@transaction.atomic
+def suppression_lift(*, email: str, by: User, reason: str) -> SuppressedEmail:
+    """Lift the suppression of an address on the person's new, explicit request.
+
+    The entry stays, hash only, with who lifted it, when and why; the address may then
+    be added to a contact or imported again. Erasing it again suppresses it again.
+    """
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say how and when the person asked again.")})
+    entry = (
+        SuppressedEmail.objects.in_force()
+        .select_for_update()
+        .filter(email_hash=email_hash(email))
+        .first()
+    )
+    if entry is None:
+        raise ValidationError({"email": _("This address is not on the suppression list.")})
+    entry.lifted_at = timezone.now()
+    entry.lifted_by = by
+    entry.lift_reason = reason.strip()
+    entry.full_clean()
+    entry.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    return entry

@@ -72,7 +72,7 @@ def _customers_by_name() -> dict[str, list[tuple[int, str]]]:
 def check_contacts(rows: list[dict[str, str]]) -> Plan:
     plan = Plan(kind=ImportJob.Kind.CONTACTS, total=len(rows))
     customers = _customers_by_name()
-    suppressed = set(SuppressedEmail.objects.values_list("email_hash", flat=True))
+    suppressed = set(SuppressedEmail.objects.in_force().values_list("email_hash", flat=True))
     existing = {
         (contact.customer_id, contact.email): contact for contact in Contact.objects.editable()
     }

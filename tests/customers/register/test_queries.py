@@ -1,10 +1,11 @@
 """Query pins of the customer register's pages: the same count for 3 rows as for 30."""
 
 import pytest
+from django.utils import timezone
 
 from core.roles import Role
 from core.services import record_void
-from customers.models import ImportJob
+from customers.models import ImportJob, SuppressedEmail, email_hash
 from customers.register import services
 from tests.factories import (
     CommitmentFactory,
@@ -53,6 +54,18 @@ def imports(count, user):
         )
 
 
+def lifts(count, user):
+    """Suppressions lifted by different quality managers."""
+    for n in range(count):
+        SuppressedEmail.objects.create(
+            email_hash=email_hash(f"person{n}-{user.pk}@example.org"),
+            reason=SuppressedEmail.Reason.ERASED,
+            lifted_at=timezone.now(),
+            lifted_by=UserFactory(role=Role.QUALITY_MANAGER),
+            lift_reason="Asked again by email.",
+        )
+
+
 def customer_related(count, customer):
     """Contacts, needs, requirements, commitments, segments, products and history."""
     owner = customer.account_owner
@@ -90,6 +103,7 @@ PINS = [
     Pin("customers:segment_list", segments, 6),
     Pin("customers:product_list", products, 6),
     Pin("customers:import_start", imports, 5),
+    Pin("customers:suppression_lift", lifts, 5),
     Pin("customers:customer_detail", customer_related, 17, record=customer_of),
     # One query names every account owner the history shows, not one per row.
     Pin("customers:customer_detail", customer_owner_changes, 16, record=customer_of),
