@@ -96,10 +96,17 @@ ROLE_MAP: dict[str, Grants] = {
     # The communication record of every email sent; the feedback app's log reads it.
     "core.outboundemail": grants(view={TM, QM, AU}),
     # Customers (5.1.2): quality managers edit; staff and top management read;
-    # auditors read. Nothing is deleted: records are voided.
+    # auditors read. Nothing is deleted: records are voided. Anyone but an auditor
+    # can be a customer's account owner (and is asked about changes that concern it).
     **tracked(
         "customers.customer",
-        grants(view=READERS, add={QM}, change={QM}, export_customer={QM}),
+        grants(
+            view=READERS,
+            add={QM},
+            change={QM},
+            export_customer={QM},
+            own_customer={TM, QM, ST},
+        ),
     ),
     "customers.historicalcustomer_segments": grants(view=READERS),
     "customers.historicalcustomer_products": grants(view=READERS),

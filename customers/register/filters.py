@@ -3,8 +3,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import ANY, VoidedHidden, YesNoWidget
-from core.models import User
 from customers.models import Contact, Customer, Segment
+from customers.register.selectors import account_owners
 
 
 class CustomerFilter(VoidedHidden):
@@ -21,7 +21,7 @@ class CustomerFilter(VoidedHidden):
     owner = django_filters.ModelChoiceFilter(
         label=_("Account owner"),
         field_name="account_owner",
-        queryset=User.objects.filter(owned_customers__isnull=False).distinct(),
+        queryset=account_owners(),
         empty_label=ANY,
     )
     ordering = django_filters.OrderingFilter(

@@ -5,11 +5,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import offer_workflow_moves
-from core.models import User
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
 from customers.register.imports.reading import too_large, too_large_message, upload_limit
 from customers.register.models import PHONE
-from customers.register.selectors import suppression_refusal
+from customers.register.selectors import account_owners, suppression_refusal
 
 
 class CustomerForm(forms.ModelForm):
@@ -46,7 +45,7 @@ class CustomerForm(forms.ModelForm):
         fields: Any = self.fields
         fields["segments"].queryset = Segment.objects.active()
         fields["products"].queryset = ProductService.objects.active()
-        fields["account_owner"].queryset = User.objects.filter(is_active=True)
+        fields["account_owner"].queryset = account_owners(keep=self.instance.account_owner_id)
         offer_workflow_moves(self)
 
     def clean(self) -> dict[str, Any]:

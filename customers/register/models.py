@@ -166,7 +166,10 @@ class Customer(VoidableModel, WorkflowModel):
     class Meta:
         verbose_name = _("customer")
         ordering = ["name"]
-        permissions = [("export_customer", _("Can export customers and contacts as CSV"))]
+        permissions = [
+            ("export_customer", _("Can export customers and contacts as CSV")),
+            ("own_customer", _("Can be the account owner of a customer")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

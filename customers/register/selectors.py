@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.models import User
 from customers.models import (
     Commitment,
     Contact,
@@ -16,6 +17,26 @@ from customers.models import (
     SuppressedEmail,
     email_hash,
 )
+
+
+def account_owners(*, keep: int | None = None) -> QuerySet[User]:
+    """Return the people who can own a customer account: active, and holding
+    ``customers.own_customer`` through their role (not auditors), or superusers.
+
+    The customer form, the customer list's filter, ``customer_save`` and the import
+    read this. ``keep`` adds one person (a customer's stored owner, who may have left
+    since), so that an edit shows the owner instead of dropping it unseen.
+    """
+    can_own = Q(is_active=True) & (
+        Q(is_superuser=True)
+        | Q(
+            groups__permissions__codename="own_customer",
+            groups__permissions__content_type__app_label="customers",
+        )
+    )
+    if keep is not None:
+        can_own |= Q(pk=keep)
+    return User.objects.filter(can_own).distinct().order_by("full_name", "email")
 
 
 def customer_list() -> QuerySet[Customer]:

@@ -40,11 +40,30 @@ def customer_save(
     segments: Iterable[Segment] | None = None,
     products: Iterable[ProductService] | None = None,
 ) -> Customer:
-    """Save a customer from a form, moving its status only along the workflow."""
+    """Save a customer from a form, moving its status only along the workflow.
+
+    A new account owner is one of ``selectors.account_owners``; a stored one who has
+    left since stays until someone else is chosen.
+    """
     stored = None
     if customer.pk is not None:
         stored = lock_stored(customer)
         ensure_editable(stored)
+    owner_id = customer.account_owner_id
+    if (
+        owner_id is not None
+        and owner_id != (stored.account_owner_id if stored else None)
+        and not selectors.account_owners().filter(pk=owner_id).exists()
+    ):
+        raise ValidationError(
+            {
+                "account_owner": _(
+                    "%(person)s cannot own a customer account: choose an active person "
+                    "whose role owns accounts."
+                )
+                % {"person": customer.account_owner}
+            }
+        )
     attribute_change(customer, by=by)  # also when the status stays
     customer.move_to(status, stored=stored.status if stored else None, by=by)
     if customer.status != Customer.Status.LOST:

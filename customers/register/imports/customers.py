@@ -5,7 +5,6 @@ from typing import Any
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from core.models import User
 from customers.models import Customer, ImportJob, Segment
 from customers.register.imports.plan import Plan, columns_present
 from customers.register.imports.reading import (
@@ -14,6 +13,7 @@ from customers.register.imports.reading import (
     parse_country,
     parse_date,
 )
+from customers.register.selectors import account_owners
 
 CUSTOMER_COLUMN_FIELDS = {
     "kind": ["kind"],
@@ -44,7 +44,7 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
         for customer in Customer.objects.active().prefetch_related("segments")
     }
     segments = dict(Segment.objects.active().values_list(Lower("name"), "pk"))
-    owners = dict(User.objects.filter(is_active=True).values_list("email", "pk"))
+    owners = dict(account_owners().values_list("email", "pk"))
     seen: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=2):
         errors_before = len(plan.errors)
@@ -164,7 +164,8 @@ def _customer_values(
         plan.error(
             number,
             "account_owner",
-            _("No active user has the email '%(value)s'.") % {"value": owner_email},
+            _("No one who can own a customer account has the email '%(value)s'.")
+            % {"value": owner_email},
         )
     lost_on = parse_date(row.get("lost_on", "")) if row.get("lost_on") else None
     if row.get("lost_on") and lost_on is None:

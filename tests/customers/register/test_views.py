@@ -283,3 +283,31 @@ def test_saving_a_register_form_with_one_change_writes_one_row(signed_in, qualit
 
     assert customer.history.count() == before + 1
     assert customer.history.first().notes == "Pays late since March."
+
+
+# Account owners: only people who can own an account --------------------------------
+
+
+def test_the_customer_form_and_filter_offer_only_people_who_can_own_an_account(signed_in):
+    staff = UserFactory(role=Role.STAFF, full_name="Priya Staff")
+    auditor = UserFactory(role=Role.AUDITOR, full_name="Hannah Auditor")
+    left = UserFactory(role=Role.STAFF, full_name="Lee Left", is_active=False)
+    CustomerFactory(account_owner=auditor)  # from before the rule, or the admin
+    kept = CustomerFactory(account_owner=left)
+
+    def offered(response, name):
+        form = response.context["form"] if name == "form" else response.context["filter"].form
+        field = form.fields["account_owner" if name == "form" else "owner"]
+        return {u.full_name for u in field.queryset}
+
+    new = signed_in.get(reverse("customers:customer_create"))
+    listed = signed_in.get(reverse("customers:customer_list"))
+    edit = signed_in.get(reverse("customers:customer_edit", args=[kept.pk]))
+
+    assert "Priya Staff" in offered(new, "form")
+    assert not {"Hannah Auditor", "Lee Left"} & offered(new, "form")
+    assert "Priya Staff" in offered(listed, "filter")
+    assert not {"Hannah Auditor", "Lee Left"} & offered(listed, "filter")
+    # Shown as it is on a customer whose owner left, so an edit never drops it unseen.
+    assert "Lee Left" in offered(edit, "form")
+    assert staff.is_active
