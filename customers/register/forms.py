@@ -4,14 +4,14 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import offer_workflow_moves
+from core.forms import LengthLimits, offer_workflow_moves
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
 from customers.register.imports.reading import too_large, too_large_message, upload_limit
 from customers.register.models import PHONE
 from customers.register.selectors import account_owners, suppression_refusal
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
@@ -58,7 +58,7 @@ class CustomerForm(forms.ModelForm):
         return data
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -126,21 +126,21 @@ class ContactForm(forms.ModelForm):
         return data
 
 
-class SegmentForm(forms.ModelForm):
+class SegmentForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Segment
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class ProductServiceForm(forms.ModelForm):
+class ProductServiceForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = ProductService
         fields = ["name", "kind", "code", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class EraseForm(forms.Form):
+class EraseForm(LengthLimits, forms.Form):
     requested_by = forms.CharField(
         label=_("Who asked for the erasure?"),
         max_length=200,
@@ -180,7 +180,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class SuppressionLiftForm(forms.Form):
+class SuppressionLiftForm(LengthLimits, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_(

@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 
 from core.files import PrivateFileField
 from core.history import record_history
+from core.limits import TEXT_MAX_LENGTH
 from core.records import VoidableModel, VoidableQuerySet, WorkflowModel
 
 # Digits, spaces, + ( ) - . / and an optional extension: what forms and imports accept.
@@ -34,7 +35,7 @@ class Segment(VoidableModel):
     """A named group of customers that campaigns target; a customer can be in several."""
 
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = record_history()
@@ -68,7 +69,7 @@ class ProductService(VoidableModel):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=40, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = record_history()
@@ -134,7 +135,7 @@ class Customer(VoidableModel, WorkflowModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT
     )
     lost_on = models.DateField(_("lost on"), null=True, blank=True)
-    lost_reason = models.TextField(_("why it was lost"), blank=True)
+    lost_reason = models.TextField(_("why it was lost"), blank=True, max_length=TEXT_MAX_LENGTH)
     segments = models.ManyToManyField(
         Segment, verbose_name=_("segments"), blank=True, related_name="customers"
     )
@@ -157,7 +158,7 @@ class Customer(VoidableModel, WorkflowModel):
         _("annual revenue band"), max_length=10, choices=RevenueBand.choices, blank=True
     )
     country = CountryField(_("country"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -351,7 +352,9 @@ class SuppressedEmail(models.Model):
         editable=False,
         related_name="+",
     )
-    lift_reason = models.TextField(_("why it was lifted"), blank=True, editable=False)
+    lift_reason = models.TextField(
+        _("why it was lifted"), blank=True, editable=False, max_length=TEXT_MAX_LENGTH
+    )
 
     objects = SuppressedEmailQuerySet.as_manager()
 
@@ -393,7 +396,7 @@ class Erasure(models.Model):
         help_text=_("Who asked, for example 'the contact, by email to the DPO'."),
     )
     requested_on = models.DateField(_("requested on"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("erased by"),

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import offer_workflow_moves
+from core.forms import LengthLimits, limit_lengths, offer_workflow_moves
 from core.models import User
 from customers.models import (
     Commitment,
@@ -42,7 +42,7 @@ class RequirementChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.reference} {obj.title} ({obj.product.name}, v{obj.version})"
 
 
-class ChangeFields(forms.Form):
+class ChangeFields(LengthLimits, forms.Form):
     """What every edit of a versioned record asks, after its own fields: why, and
     whom else to tell."""
 
@@ -68,7 +68,7 @@ class ChangeFields(forms.Form):
         self.fields["notify"].queryset = acknowledgers()  # type: ignore[attr-defined]
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Need
         fields = [
@@ -123,7 +123,7 @@ class NeedForm(forms.ModelForm):
         return data
 
 
-class RequirementForm(forms.ModelForm):
+class RequirementForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Requirement
         fields = [
@@ -166,7 +166,7 @@ class RequirementChangeForm(ChangeFields, RequirementForm):
     """An edit of a requirement: content changes make a version, with a reason."""
 
 
-class RecheckForm(forms.Form):
+class RecheckForm(LengthLimits, forms.Form):
     checked_on = forms.DateField(label=_("Checked on"), widget=DATE)
     next_due = forms.DateField(label=_("Check again by"), widget=DATE)
     note = forms.CharField(
@@ -196,7 +196,7 @@ class RequirementStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Requirement.Status.choices)
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["kind", "reference", "title", "description", "committed_on", "requirements"]
@@ -224,7 +224,7 @@ class CustomerChoiceForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(LengthLimits, forms.Form):
     """A review of a commitment: a finding per requirement, then the outcome."""
 
     MEET_CHOICES = [("yes", _("Can be met")), ("no", _("Cannot be met"))]
@@ -275,6 +275,7 @@ class ReviewForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+        limit_lengths(self)
 
     def clean(self) -> dict[str, Any]:
         # The service checks the same: here all the errors show in one round.

@@ -9,6 +9,7 @@ from customers.models import Customer, ImportJob, Segment
 from customers.register.imports.plan import Plan, columns_present
 from customers.register.imports.reading import (
     choice_labels,
+    length_refusal,
     parse_choice,
     parse_country,
     parse_date,
@@ -51,8 +52,8 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
         name = row["name"]
         if not name:
             plan.error(number, "name", _("The name is missing."))
-        elif len(name) > 200:
-            plan.error(number, "name", _("The name is longer than 200 characters."))
+        elif too_long := length_refusal(Customer, "name", name):
+            plan.error(number, "name", too_long)
         country = parse_country(row.get("country", ""))
         if country is None:
             plan.error(
@@ -171,6 +172,9 @@ def _customer_values(
     if row.get("lost_on") and lost_on is None:
         plan.error(number, "lost_on", _("The date must be written as YYYY-MM-DD."))
     lost_reason = row.get("lost_reason", "")
+    for column in ("lost_reason", "notes"):
+        if too_long := length_refusal(Customer, column, row.get(column, "")):
+            plan.error(number, column, too_long)
     if status == Customer.Status.LOST and (lost_on is None or not lost_reason):
         plan.error(number, "status", _("A lost customer needs lost_on and lost_reason."))
     return {

@@ -311,3 +311,40 @@ def test_the_customer_form_and_filter_offer_only_people_who_can_own_an_account(s
     # Shown as it is on a customer whose owner left, so an edit never drops it unseen.
     assert "Lee Left" in offered(edit, "form")
     assert staff.is_active
+
+
+# Lengths: refused with the limit, never cut ---------------------------------------
+
+
+def test_a_value_over_a_fields_limit_is_refused_with_the_limit_and_nothing_is_saved(signed_in):
+    url = reverse("customers:customer_create")
+    data = {"name": "Acme", "kind": "organisation", "status": "prospect", "tier": "standard"}
+
+    long_name = signed_in.post(url, {**data, "name": "A" * 201})
+    long_notes = signed_in.post(url, {**data, "notes": "word " * 2000 + "words"})
+
+    assert "Ensure this value has at most 200 characters (it has 201)." in (
+        long_name.content.decode()
+    )
+    assert "Ensure this value has at most 10000 characters (it has 10005)." in (
+        long_notes.content.decode()
+    )
+    assert not Customer.objects.exists()
+
+
+def test_the_browser_is_never_told_to_cut_a_value_and_free_text_says_its_limit(signed_in):
+    customer = CustomerFactory()
+    pages = [
+        reverse("customers:customer_create"),
+        reverse("customers:segment_create"),
+        reverse("customers:product_create"),
+        reverse("customers:customer_void", args=[customer.pk]),
+        reverse("customers:suppression_lift"),
+    ]
+    for url in pages:
+        page = signed_in.get(url).content.decode()
+
+        assert "maxlength" not in page, url
+        assert "Up to 10,000 characters." in page, url
+    contact = signed_in.get(reverse("customers:contact_create", args=[customer.pk]))
+    assert "maxlength" not in contact.content.decode()

@@ -582,3 +582,25 @@ def test_saving_a_requirements_form_unchanged_writes_no_history_row(signed_in, q
 
         rows = type(record).history.filter(id=record.pk)
         assert rows.count() == before, f"{record._meta.verbose_name}: {list(rows)}"
+
+
+def test_free_text_in_a_review_over_10000_characters_is_refused(signed_in):
+    commitment = CommitmentFactory()
+    requirement = commitment.requirements.get()
+    url = reverse("customers:commitment_review", args=[commitment.pk])
+
+    response = signed_in.post(
+        url,
+        {
+            "reviewed_on": "2026-12-01",
+            "outcome": "accepted",
+            f"meet_{requirement.pk}": "yes",
+            f"note_{requirement.pk}": "x" * 10_001,
+            "differences": "word " * 2000 + "words",
+        },
+    )
+
+    page = response.content.decode()
+    assert page.count("Ensure this value has at most 10000 characters") == 2
+    assert "maxlength" not in page
+    assert not CommitmentReview.objects.exists()

@@ -103,3 +103,19 @@ def test_a_customer_import_takes_a_staff_member_as_owner(signed_in):
     signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
 
     assert Customer.objects.get(name="Acme").account_owner == staff
+
+
+def test_free_text_over_10000_characters_is_an_error_saying_the_limit(signed_in):
+    notes = "word " * 2000 + "words"  # 10,005 characters
+
+    _, job = upload(
+        signed_in, f"name,country,notes\nAcme,GB,{notes}\n", kind="customers", name="c.csv"
+    )
+
+    assert job.preview["errors"] == [
+        {
+            "row": 2,
+            "column": "notes",
+            "message": "At most 10,000 characters are allowed; this has 10,005.",
+        }
+    ]
