@@ -1,4 +1,8 @@
+import re
+from datetime import UTC, date, datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from core.roles import Role
@@ -348,3 +352,81 @@ def test_the_browser_is_never_told_to_cut_a_value_and_free_text_says_its_limit(s
         assert "Up to 10,000 characters." in page, url
     contact = signed_in.get(reverse("customers:contact_create", args=[customer.pk]))
     assert "maxlength" not in contact.content.decode()
+
+
+# Status lines read as sentences -----------------------------------------------------
+
+
+def text_of(response):
+    """Return the page's text with its whitespace folded, as a person reads it."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.mark.parametrize(
+    ("contact", "sentences"),
+    [
+        (
+            {"opted_out": True, "opted_out_at": datetime(2026, 8, 12, 9, 0, tzinfo=UTC)},
+            [
+                "Opted out on 12 Aug 2026: no survey goes to this contact.",
+                "Consent had been given on 15 Jan 2026 (web form).",
+            ],
+        ),
+        (
+            {},
+            ["Consented to surveys on 15 Jan 2026 (web form): surveys can go to this contact."],
+        ),
+        (
+            {"consent": False, "consent_on": None, "consent_source": ""},
+            ["No consent to surveys is recorded: no survey goes to this contact."],
+        ),
+        (
+            {"bounced": True, "bounced_at": datetime(2026, 3, 3, 9, 0, tzinfo=UTC)},
+            [
+                (
+                    "Emails to this address bounced on 3 Mar 2026: no survey goes to this "
+                    "contact until the address is corrected."
+                ),
+                "Consent had been given on 15 Jan 2026 (web form).",
+            ],
+        ),
+        (
+            {"consent_source": "verbal"},
+            ["Consented to surveys on 15 Jan 2026 (verbal, recorded by staff): surveys can go"],
+        ),
+    ],
+    ids=["opted-out", "consents", "no-consent", "bounced", "verbal"],
+)
+def test_the_contact_page_says_in_a_sentence_whether_surveys_can_go(signed_in, contact, sentences):
+    record = ContactFactory(**contact)
+
+    page = text_of(signed_in.get(record.get_absolute_url()))
+
+    for sentence in sentences:
+        assert sentence in page
+    assert " given 2026" not in page
+    assert "Opted out given" not in page
+
+
+def test_an_erased_contact_reads_erased_on_its_date(signed_in, quality_manager):
+    from customers.register.services import contact_erase  # noqa: PLC0415
+
+    contact = ContactFactory()
+    with time_machine.travel(datetime(2026, 9, 4, 9, 0, tzinfo=UTC), tick=False):
+        contact_erase(
+            contact=contact, by=quality_manager, requested_by="Ann", requested_on=date(2026, 9, 1)
+        )
+
+    page = text_of(signed_in.get(contact.get_absolute_url()))
+
+    assert "Personal data erased on 4 Sep 2026: no survey goes to this contact." in page
+
+
+def test_a_lost_customer_reads_when_and_why_it_was_lost(signed_in):
+    customer = CustomerFactory(
+        status="lost", lost_on=date(2026, 10, 22), lost_reason="Chose a cheaper supplier."
+    )
+
+    page = text_of(signed_in.get(customer.get_absolute_url()))
+
+    assert "Lost on 22 Oct 2026. Why it was lost: Chose a cheaper supplier." in page
