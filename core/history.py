@@ -71,14 +71,57 @@ class HistoryBase(models.Model):
         return self.history_actor or str(_("unknown"))
 
 
+class ChangesOnlyHistoricalRecords(HistoricalRecords):
+    """simple-history's descriptor, writing a change row only when something changed.
+
+    A form saved as it was, or a many-to-many set to what it held, would otherwise
+    write an empty "Changed" row. The one rule for every tracked model: a change row
+    is written when a field other than an automatic timestamp, or the set of a
+    tracked many-to-many field, differs from the latest history row.
+    """
+
+    def create_historical_record(self, instance: Any, history_type: str, using: Any = None) -> None:
+        if history_type == "~" and self.unchanged(instance):
+            return
+        super().create_historical_record(instance, history_type, using=using)
+
+    def unchanged(self, instance: models.Model) -> bool:
+        """Return whether the record holds what its latest history row holds."""
+        history = getattr(instance, self.manager_name)
+        latest = history.first()
+        if latest is None:
+            return False
+        for field in self.fields_included(instance):
+            if getattr(field, "auto_now", False):
+                continue  # "updated" moves on every save: not a change of its own
+            now, then = getattr(instance, field.attname), getattr(latest, field.attname)
+            if now != then and field.get_prep_value(now) != field.get_prep_value(then):
+                return False
+        # The record's own m2m fields; a reverse add (segment.customers.add) reaches
+        # this descriptor with the other side's record, whose history has none.
+        for field in getattr(history.model, "_history_m2m_fields", []):
+            stored = self.m2m_models.get(field)
+            if stored is None:
+                return False
+            source = history_utils.get_m2m_field_name(field)
+            target = history_utils.get_m2m_reverse_field_name(field)
+            through = getattr(instance, field.name).through
+            current = set(through.objects.filter(**{source: instance}).values_list(target))
+            recorded = set(stored.objects.filter(history=latest).values_list(target))
+            if current != recorded:
+                return False
+        return True
+
+
 def record_history(**options: Any) -> HistoricalRecords:
-    """Return the history descriptor every tracked model uses."""
+    """Return the history descriptor every tracked model uses: a change row only when
+    something changed (``ChangesOnlyHistoricalRecords``)."""
     options.setdefault("bases", [HistoryBase])
     # History is read per record (by its id) and by date; indexes on the foreign keys
     # it copies would only slow every write, bulk imports most.
     options.setdefault("no_db_index", ["voided_by"])
     options.setdefault("cascade_delete_history", False)
-    return HistoricalRecords(**options)
+    return ChangesOnlyHistoricalRecords(**options)
 
 
 def stamp_actor(sender: Any, history_instance: Any, **kwargs: Any) -> None:

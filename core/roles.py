@@ -96,10 +96,17 @@ ROLE_MAP: dict[str, Grants] = {
     # The communication record of every email sent; the feedback app's log reads it.
     "core.outboundemail": grants(view={TM, QM, AU}),
     # Customers (5.1.2): quality managers edit; staff and top management read;
-    # auditors read. Nothing is deleted: records are voided.
+    # auditors read. Nothing is deleted: records are voided. Anyone but an auditor
+    # can be a customer's account owner (and is asked about changes that concern it).
     **tracked(
         "customers.customer",
-        grants(view=READERS, add={QM}, change={QM}, export_customer={QM}),
+        grants(
+            view=READERS,
+            add={QM},
+            change={QM},
+            export_customer={QM},
+            own_customer={TM, QM, ST},
+        ),
     ),
     "customers.historicalcustomer_segments": grants(view=READERS),
     "customers.historicalcustomer_products": grants(view=READERS),
@@ -108,8 +115,10 @@ ROLE_MAP: dict[str, Grants] = {
     **tracked("customers.productservice", grants(view=READERS, add={QM}, change={QM})),
     "customers.importjob": grants(view={QM, AU}, add={QM}),
     "customers.erasure": grants(view={TM, QM, AU}),
-    # Hashes only; read by the import and the survey dispatch, never by a person.
-    "customers.suppressedemail": grants(),
+    # Hashes only; read by the import, the contact form and the survey dispatch,
+    # never listed. A quality manager with the person's new, explicit request lifts
+    # an address off it, with the reason.
+    "customers.suppressedemail": grants(lift_suppression={QM}),
     # Needs, requirements and commitments (4.2, 8.2): quality managers edit and
     # review; the others read; whoever a change concerns acknowledges it (not
     # auditors, who change nothing). Versions, review items and changes are written

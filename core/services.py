@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import attribute_change
+from core.limits import check_length
 from core.models import Heartbeat, User
 from core.records import VoidableModel, lock_stored
 from core.roles import DEFAULT_ACTIONS, ROLE_MAP, Role, mapped_permissions, permissions_of
@@ -99,6 +100,7 @@ def record_void(*, record: VoidableModel, by: User, reason: str) -> VoidableMode
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the record is voided.")})
+    check_length(reason, field="reason")
     if lock_stored(record).is_voided:
         raise ValidationError(_("This record is already voided."))
     record.voided_at = timezone.now()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/void/", views.contact_void, name="contact_void"),
     path("contacts/<int:pk>/erase/", views.contact_erase_view, name="contact_erase"),
+    path("contacts/suppression/lift/", views.suppression_lift_view, name="suppression_lift"),
     path("segments/", views.segment_list, name="segment_list"),
     path("segments/new/", views.segment_create, name="segment_create"),
     path("segments/<int:pk>/edit/", views.segment_edit, name="segment_edit"),

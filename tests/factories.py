@@ -96,8 +96,19 @@ class NeedFactory(factory.django.DjangoModelFactory):
     source = Need.Source.MEETING
 
 
+# The moves that take a draft requirement to each status.
+REQUIREMENT_PATHS = {
+    Requirement.Status.DRAFT: (),
+    Requirement.Status.UNDER_REVIEW: ("under_review",),
+    Requirement.Status.ACCEPTED: ("under_review", "accepted"),
+    Requirement.Status.REJECTED: ("under_review", "rejected"),
+    Requirement.Status.SUPERSEDED: ("under_review", "accepted", "superseded"),
+}
+
+
 class RequirementFactory(factory.django.DjangoModelFactory):
-    """A requirement recorded through its service, so it has its version 1."""
+    """A requirement recorded through its service, so it has its version 1; with
+    ``status="accepted"`` (or another) it then moves there along its workflow."""
 
     class Meta:
         model = Requirement
@@ -110,14 +121,20 @@ class RequirementFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory, role=Role.STAFF)
 
     @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        return requirements_services.requirement_create(
+    def _create(cls, model_class, *args, status=Requirement.Status.DRAFT, **kwargs):
+        requirement = requirements_services.requirement_create(
             requirement=model_class(*args, **kwargs), by=kwargs["owner"]
         )
+        for move in REQUIREMENT_PATHS[status]:
+            requirement = requirements_services.requirement_set_status(
+                requirement=requirement, by=kwargs["owner"], status=move
+            )
+        return requirement
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):
-    """A commitment (not yet made) recorded through its service, with its version 1."""
+    """A commitment (not yet made) recorded through its service, with its version 1;
+    unless given its requirements, it carries one accepted requirement."""
 
     class Meta:
         model = Commitment
@@ -131,7 +148,8 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, requirements=None, by=None, **kwargs):
         commitment = model_class(*args, **kwargs)
-        requirements = requirements if requirements is not None else [RequirementFactory()]
+        if requirements is None:
+            requirements = [RequirementFactory(status=Requirement.Status.ACCEPTED)]
         return requirements_services.commitment_create(
             commitment=commitment,
             requirements=requirements,

@@ -3,7 +3,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import ANY, VoidedHidden, YesNoWidget
-from core.models import User
 from customers.models import Contact, Customer, Segment
 from customers.register import selectors
 
@@ -22,7 +21,7 @@ class CustomerFilter(VoidedHidden):
     owner = django_filters.ModelChoiceFilter(
         label=_("Account owner"),
         field_name="account_owner",
-        queryset=User.objects.filter(owned_customers__isnull=False).distinct(),
+        queryset=selectors.account_owners(),
         empty_label=ANY,
     )
     ordering = django_filters.OrderingFilter(

@@ -2,9 +2,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import offer_workflow_moves
+from core.forms import LengthLimits, offer_workflow_moves
 from core.models import User
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
 from customers.register.imports.reading import too_large, too_large_message, upload_limit
@@ -12,11 +13,12 @@ from customers.register.models import PHONE
 from customers.register.selectors import (
     ContactChange,
     CustomerChange,
-    account_owner_candidates,
+    account_owners,
+    suppression_refusal,
 )
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
@@ -50,7 +52,7 @@ class CustomerForm(forms.ModelForm):
         fields: Any = self.fields
         fields["segments"].queryset = Segment.objects.active()
         fields["products"].queryset = ProductService.objects.active()
-        fields["account_owner"].queryset = User.objects.filter(is_active=True)
+        fields["account_owner"].queryset = account_owners(keep=self.instance.account_owner_id)
         offer_workflow_moves(self)
 
     def clean(self) -> dict[str, Any]:
@@ -63,7 +65,7 @@ class CustomerForm(forms.ModelForm):
         return data
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -80,9 +82,15 @@ class ContactForm(forms.ModelForm):
         ]
         widgets = {"consent_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, customer: Customer, lift_url: str | None = None, **kwargs: Any
+    ) -> None:
+        """``lift_url``: the page that lifts a suppression, offered beside the refusal
+        of a suppressed address to those who may lift one."""
         super().__init__(*args, **kwargs)
         self.customer = customer
+        self.lift_url = lift_url
+        self.stored_email = self.instance.email if self.instance.pk else None
         self.instance.customer = customer
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -94,6 +102,12 @@ class ContactForm(forms.ModelForm):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(_("This customer already has a contact with this email."))
+        if email != self.stored_email and (refused := suppression_refusal(email)):
+            if self.lift_url:
+                refused = format_html(
+                    '{} <a href="{}">{}</a>', refused, self.lift_url, _("Lift the suppression")
+                )
+            raise forms.ValidationError(refused)
         return email
 
     def clean_phone(self) -> str:
@@ -119,21 +133,21 @@ class ContactForm(forms.ModelForm):
         return data
 
 
-class SegmentForm(forms.ModelForm):
+class SegmentForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Segment
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class ProductServiceForm(forms.ModelForm):
+class ProductServiceForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = ProductService
         fields = ["name", "kind", "code", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class EraseForm(forms.Form):
+class EraseForm(LengthLimits, forms.Form):
     requested_by = forms.CharField(
         label=_("Who asked for the erasure?"),
         max_length=200,
@@ -199,7 +213,7 @@ class RecordIds(forms.Field):
             raise ValidationError(_("The rows ticked are not valid: tick them again.")) from exc
 
 
-class BulkForm(forms.Form):
+class BulkForm(LengthLimits, forms.Form):
     """The selection (rows ticked, or all that match the list's filters) and the
     reason; a bulk change's own fields come from the subclass.
 
@@ -296,7 +310,7 @@ class CustomerBulkForm(BulkForm):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["segment"].queryset = Segment.objects.active()
-        fields["account_owner"].queryset = account_owner_candidates()
+        fields["account_owner"].queryset = account_owners()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -368,3 +382,28 @@ class ContactBulkForm(BulkForm):
         if self.change.opt_out:
             said.append(str(_("Mark them opted out of surveys.")))
         return said
+
+
+class SuppressionLiftForm(LengthLimits, forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_(
+            "The address the person asks to be contacted at again. Only its hash is "
+            "compared with the suppression list; the address is not stored here."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("The person's request"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "How and when the person asked, explicitly and anew, to be contacted: for "
+            "example, their email of 3 August 2026 to privacy@example.com."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have the person's new, explicit request to be contacted again."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"

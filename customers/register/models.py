@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 
 from core.files import PrivateFileField
 from core.history import record_history
+from core.limits import TEXT_MAX_LENGTH
 from core.records import VoidableModel, VoidableQuerySet, WorkflowModel
 
 # Digits, spaces, + ( ) - . / and an optional extension: what forms and imports accept.
@@ -34,7 +35,7 @@ class Segment(VoidableModel):
     """A named group of customers that campaigns target; a customer can be in several."""
 
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = record_history()
@@ -68,7 +69,7 @@ class ProductService(VoidableModel):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=40, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = record_history()
@@ -134,7 +135,7 @@ class Customer(VoidableModel, WorkflowModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT
     )
     lost_on = models.DateField(_("lost on"), null=True, blank=True)
-    lost_reason = models.TextField(_("why it was lost"), blank=True)
+    lost_reason = models.TextField(_("why it was lost"), blank=True, max_length=TEXT_MAX_LENGTH)
     segments = models.ManyToManyField(
         Segment, verbose_name=_("segments"), blank=True, related_name="customers"
     )
@@ -157,7 +158,7 @@ class Customer(VoidableModel, WorkflowModel):
         _("annual revenue band"), max_length=10, choices=RevenueBand.choices, blank=True
     )
     country = CountryField(_("country"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -166,7 +167,10 @@ class Customer(VoidableModel, WorkflowModel):
     class Meta:
         verbose_name = _("customer")
         ordering = ["name"]
-        permissions = [("export_customer", _("Can export customers and contacts as CSV"))]
+        permissions = [
+            ("export_customer", _("Can export customers and contacts as CSV")),
+            ("own_customer", _("Can be the account owner of a customer")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -313,25 +317,73 @@ class Contact(VoidableModel):
         )
 
 
+class SuppressedEmailQuerySet(models.QuerySet):
+    def in_force(self) -> "SuppressedEmailQuerySet":
+        """Return the suppressions not lifted: the addresses that imports skip, the
+        contact form refuses and no survey goes to."""
+        return self.filter(lifted_at__isnull=True)
+
+
 class SuppressedEmail(models.Model):
-    """An address never to import or invite again, kept only as a hash (append-only)."""
+    """An address never to import, add or invite again, kept only as a hash.
+
+    A row is written once; it is changed only to lift it, when the person asks anew
+    and explicitly to be contacted, with who lifted it, when and why. An address
+    suppressed again after a lift gets a new row, so each lift stays on record.
+    """
 
     class Reason(models.TextChoices):
         ERASED = "erased", _("Erased on request")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
-    email_hash = models.CharField(max_length=64, unique=True)
+    email_hash = models.CharField(max_length=64, db_index=True)
     reason = models.CharField(_("reason"), max_length=15, choices=Reason.choices)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True, editable=False)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    lift_reason = models.TextField(
+        _("why it was lifted"), blank=True, editable=False, max_length=TEXT_MAX_LENGTH
+    )
+
+    objects = SuppressedEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suppressed email")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("lift_suppression", _("Can lift a suppression on the person's new, explicit request"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_hash"],
+                condition=Q(lifted_at__isnull=True),
+                name="customers_suppression_in_force_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True, lift_reason="")
+                | (Q(lifted_at__isnull=False, lifted_by__isnull=False) & ~Q(lift_reason="")),
+                name="customers_suppression_lift_recorded",
+                violation_error_message=_("A lift names who lifted it, when and why."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email_hash[:12]}… ({self.get_reason_display()})"
+
+    @property
+    def is_lifted(self) -> bool:
+        return self.lifted_at is not None
 
 
 class Erasure(models.Model):
@@ -344,7 +396,7 @@ class Erasure(models.Model):
         help_text=_("Who asked, for example 'the contact, by email to the DPO'."),
     )
     requested_on = models.DateField(_("requested on"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("erased by"),

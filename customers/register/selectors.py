@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from core.history import HISTORY_LIMIT, merged_history
 from core.models import User
 from core.records import RecordLockedError, TransitionNotAllowedError, ensure_editable
-from core.roles import Role
 from customers.models import (
     Commitment,
     Contact,
@@ -25,7 +24,29 @@ from customers.models import (
     Need,
     Requirement,
     Segment,
+    SuppressedEmail,
+    email_hash,
 )
+
+
+def account_owners(*, keep: int | None = None) -> QuerySet[User]:
+    """Return the people who can own a customer account: active, and holding
+    ``customers.own_customer`` through their role (not auditors), or superusers.
+
+    The customer form, the customer list's filter, ``customer_save`` and the import
+    read this. ``keep`` adds one person (a customer's stored owner, who may have left
+    since), so that an edit shows the owner instead of dropping it unseen.
+    """
+    can_own = Q(is_active=True) & (
+        Q(is_superuser=True)
+        | Q(
+            groups__permissions__codename="own_customer",
+            groups__permissions__content_type__app_label="customers",
+        )
+    )
+    if keep is not None:
+        can_own |= Q(pk=keep)
+    return User.objects.filter(can_own).distinct().order_by("full_name", "email")
 
 
 def customer_list() -> QuerySet[Customer]:
@@ -64,15 +85,19 @@ def contact_list() -> QuerySet[Contact]:
 
 
 def customers_matching(text: str, customers: QuerySet[Customer]) -> QuerySet[Customer]:
-    """Return the customers whose name, or the email address of one of whose contacts,
-    contains the text (any case); each customer once, however many contacts match.
+    """Return the customers whose name, or the name or email address of one of whose
+    active contacts, contains the text (any case); each customer once, however many
+    contacts match.
 
     The customer list's search and the header search both read it.
     """
     text = text.strip()
     if not text:
         return customers
-    contact = Contact.objects.filter(customer=OuterRef("pk"), email__icontains=text)
+    # A subquery: a join beside the list's contact count would multiply the count.
+    contact = Contact.objects.active().filter(
+        Q(name__icontains=text) | Q(email__icontains=text.lower()), customer=OuterRef("pk")
+    )
     return customers.filter(Q(name__icontains=text) | Exists(contact))
 
 
@@ -136,18 +161,6 @@ def customer_export() -> QuerySet[Customer]:
 def contact_export() -> QuerySet[Contact]:
     """Return the active contacts for the CSV export, by customer."""
     return contact_list().order_by("customer__name", "name")
-
-
-def account_owner_candidates() -> QuerySet[User]:
-    """Return the people who can own a customer account: active, holding a role, and
-    not auditors (who change nothing)."""
-    roles = [role.value for role in Role if role != Role.AUDITOR]
-    return (
-        User.objects.filter(is_active=True, groups__name__in=roles)
-        .exclude(groups__name=Role.AUDITOR.value)
-        .distinct()
-        .order_by("full_name", "email")
-    )
 
 
 # The customer's history ----------------------------------------------------------
@@ -354,10 +367,10 @@ class CustomerChange:
         errors: dict[str, str] = {}
         if segment is not None and segment.is_voided:
             errors["segment"] = _("This segment is voided: choose another.")
-        owners = account_owner_candidates()
+        owners = account_owners()
         if account_owner is not None and not owners.filter(pk=account_owner.pk).exists():
             errors["account_owner"] = _(
-                "%(name)s cannot own an account: choose an active person who is not an auditor."
+                "%(name)s cannot own an account: choose an active person whose role owns accounts."
             ) % {"name": account_owner}
         if status is not None and status not in Customer.Status.values:
             errors["status"] = _("Choose one of the statuses offered.")
@@ -505,3 +518,33 @@ class ContactChange:
 def contact_bulk_outcome(contacts: QuerySet[Contact], change: ContactChange) -> BulkOutcome:
     """Return what the change would do to the contacts selected."""
     return bulk_outcome(selected(Contact, contacts), differs=change.differs(), rules=change.rules())
+
+
+def suppression_refusal(email: str) -> str | None:
+    """Return why the address cannot be given to a contact, or None when it can.
+
+    An address on the suppression list (not lifted) belongs to a person who was
+    erased on request or unsubscribed: the contact form and ``contact_save`` refuse
+    it, as the import skips it, until a quality manager lifts the suppression.
+    """
+    entry = SuppressedEmail.objects.in_force().filter(email_hash=email_hash(email)).first()
+    if entry is None:
+        return None
+    if entry.reason == SuppressedEmail.Reason.ERASED:
+        why = _("the person's data was erased on request")
+    else:
+        why = _("the person unsubscribed")
+    return _(
+        "This address is on the suppression list: %(why)s, so it cannot be added again. "
+        "Only the person's new, explicit request lets a quality manager lift the "
+        "suppression."
+    ) % {"why": why}
+
+
+def recent_lifts(limit: int = 10) -> QuerySet[SuppressedEmail]:
+    """Return the latest lifted suppressions, newest first, with who lifted each."""
+    return (
+        SuppressedEmail.objects.filter(lifted_at__isnull=False)
+        .select_related("lifted_by")
+        .order_by("-lifted_at", "-pk")[:limit]
+    )

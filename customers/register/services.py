@@ -45,11 +45,30 @@ def customer_save(
     segments: Iterable[Segment] | None = None,
     products: Iterable[ProductService] | None = None,
 ) -> Customer:
-    """Save a customer from a form, moving its status only along the workflow."""
+    """Save a customer from a form, moving its status only along the workflow.
+
+    A new account owner is one of ``selectors.account_owners``; a stored one who has
+    left since stays until someone else is chosen.
+    """
     stored = None
     if customer.pk is not None:
         stored = lock_stored(customer)
         ensure_editable(stored)
+    owner_id = customer.account_owner_id
+    if (
+        owner_id is not None
+        and owner_id != (stored.account_owner_id if stored else None)
+        and not selectors.account_owners().filter(pk=owner_id).exists()
+    ):
+        raise ValidationError(
+            {
+                "account_owner": _(
+                    "%(person)s cannot own a customer account: choose an active person "
+                    "whose role owns accounts."
+                )
+                % {"person": customer.account_owner}
+            }
+        )
     attribute_change(customer, by=by)  # also when the status stays
     customer.move_to(status, stored=stored.status if stored else None, by=by)
     if customer.status != Customer.Status.LOST:
@@ -65,9 +84,19 @@ def customer_save(
 
 @transaction.atomic
 def contact_save(*, contact: Contact, by: User) -> Contact:
-    """Save a contact from a form, stamping when it opted out or bounced."""
+    """Save a contact from a form, stamping when it opted out or bounced.
+
+    A new address (a new contact's, or a changed one) on the suppression list is
+    refused: the person was erased or unsubscribed.
+    """
+    stored_email = None
     if contact.pk is not None:
-        ensure_editable(lock_stored(contact))
+        stored = lock_stored(contact)
+        ensure_editable(stored)
+        stored_email = stored.email
+    email = (contact.email or "").strip().lower()
+    if email != stored_email and (refused := selectors.suppression_refusal(email)):
+        raise ValidationError({"email": refused})
     now = timezone.now()
     if contact.opted_out and contact.opted_out_at is None:
         contact.opted_out_at = now
@@ -123,7 +152,7 @@ def contact_erase(
         "phone": "",
         "role": "",
     }
-    SuppressedEmail.objects.get_or_create(
+    SuppressedEmail.objects.in_force().get_or_create(
         email_hash=email_hash(old_email),
         defaults={"reason": SuppressedEmail.Reason.ERASED, "created_by": by},
     )
@@ -337,3 +366,28 @@ def contacts_bulk_update(
         values.update(opted_out=True, opted_out_at=timezone.now())
     update_with_history(taking, values, by=by, reason=history_reason)
     return outcome
+
+
+@transaction.atomic
+def suppression_lift(*, email: str, by: User, reason: str) -> SuppressedEmail:
+    """Lift the suppression of an address on the person's new, explicit request.
+
+    The entry stays, hash only, with who lifted it, when and why; the address may then
+    be added to a contact or imported again. Erasing it again suppresses it again.
+    """
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say how and when the person asked again.")})
+    entry = (
+        SuppressedEmail.objects.in_force()
+        .select_for_update()
+        .filter(email_hash=email_hash(email))
+        .first()
+    )
+    if entry is None:
+        raise ValidationError({"email": _("This address is not on the suppression list.")})
+    entry.lifted_at = timezone.now()
+    entry.lifted_by = by
+    entry.lift_reason = reason.strip()
+    entry.full_clean()
+    entry.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    return entry

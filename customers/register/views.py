@@ -3,6 +3,7 @@ imports, exports and erasure. One short view per page over ``core.pages``, in th
 order of the register's menu."""
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +11,9 @@ from django.db import models
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -43,6 +46,7 @@ from customers.register.forms import (
     ImportForm,
     ProductServiceForm,
     SegmentForm,
+    SuppressionLiftForm,
 )
 from customers.register.imports import jobs
 
@@ -249,7 +253,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _contact_form(request: HttpRequest, customer: Customer, contact: Contact) -> HttpResponse:
     creating = contact.pk is None
-    form = ContactForm(request.POST or None, instance=contact, customer=customer)
+    lift_url = None
+    if request.user.has_perm("customers.lift_suppression"):
+        lift_url = f"{reverse('customers:suppression_lift')}?next={quote(request.path)}"
+    form = ContactForm(request.POST or None, instance=contact, customer=customer, lift_url=lift_url)
     saved = submit(
         request,
         form,
@@ -324,6 +331,35 @@ def contact_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The contact's personal data is erased."))
             return redirect(contact)
     return render(request, "customers/register/erase.html", {"form": form, "contact": contact})
+
+
+@permission_required("customers.lift_suppression")
+def suppression_lift_view(request: HttpRequest) -> HttpResponse:
+    """Lift the suppression of an address on the person's new, explicit request."""
+    form = SuppressionLiftForm(request.POST or None)
+    lifted = submit(
+        request,
+        form,
+        lambda data: services.suppression_lift(
+            email=data["email"], by=acting_user(request), reason=data["reason"]
+        ),
+        success=lambda entry: _(
+            "The suppression is lifted: the address can be given to a contact or imported "
+            "again. Erasing the person again suppresses it again."
+        ),
+    )
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    if lifted is not None:
+        return redirect(back or "customers:contact_list")
+    return render(
+        request,
+        "customers/register/suppression_lift.html",
+        {"form": form, "back": back, "recent": selectors.recent_lifts()},
+    )
 
 
 # Segments and the catalogue ------------------------------------------------------

@@ -70,6 +70,8 @@ class NeedRow:
 class ReviewRow:
     """A review by the quality manager; every carried requirement not named can be met."""
 
+    # Days from today; never before today, the day the demo records the commitment
+    # (a review is not dated before the version it reviews was recorded).
     on: int
     outcome: str
     cannot_meet: tuple[tuple[str, str], ...] = ()  # (requirement, note)
@@ -230,10 +232,10 @@ COMMITMENTS = [
         Commitment.Kind.ORDER,
         "PO-SPT-2026-118",
         "Two P-200 pumps with test run and commissioning",
-        committed_in=-1,
+        committed_in=0,
         carries=("test_run", "delivery", "ped"),
         review=ReviewRow(
-            on=-3,
+            on=0,
             outcome=CommitmentReview.Outcome.ACCEPTED,
             differences="Quote Q-2026-0270 offered 12 working days; the order asks for 10, "
             "agreed by phone with the buyer and confirmed by email.",
@@ -250,7 +252,7 @@ COMMITMENTS = [
         committed_in=20,
         carries=("rural_power", "manual"),
         review=ReviewRow(
-            on=-1,
+            on=0,
             outcome=CommitmentReview.Outcome.CONDITIONS,
             conditions="The Malayalam manual follows 30 days after installation.",
         ),

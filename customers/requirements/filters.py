@@ -21,7 +21,11 @@ from customers.models import (
     Segment,
 )
 from customers.requirements import selectors
-from customers.requirements.models import CommitmentQuerySet, RequirementQuerySet
+from customers.requirements.models import (
+    ChangeQuerySet,
+    CommitmentQuerySet,
+    RequirementQuerySet,
+)
 
 
 class NeedFilter(VoidedHidden):
@@ -208,7 +212,7 @@ class ChangeFilter(django_filters.FilterSet):
         label=_("Acknowledgements"), choices=STATES, empty_label=ANY, method="by_state"
     )
     mine = django_filters.BooleanFilter(
-        label=_("Only changes I am asked to acknowledge"),
+        label=_("Only changes waiting for my acknowledgement"),
         method="for_me",
         widget=forms.CheckboxInput,
     )
@@ -227,5 +231,5 @@ class ChangeFilter(django_filters.FilterSet):
 
     def for_me(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if value and self.request is not None:
-            return queryset.filter(acknowledgements__person=self.request.user)
+            return cast(ChangeQuerySet, queryset).waiting_for(self.request.user)
         return queryset

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import offer_workflow_moves
+from core.forms import LengthLimits, limit_lengths, offer_workflow_moves
 from core.models import User
 from customers.models import (
     Commitment,
@@ -18,7 +18,7 @@ from customers.models import (
     Requirement,
     Segment,
 )
-from customers.requirements.selectors import acknowledgers
+from customers.requirements.selectors import ReviewDates, acknowledgers
 from customers.requirements.services import ItemFinding
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,7 +66,7 @@ class NeedChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.title} ({party}, {obj.get_status_display().lower()})"
 
 
-class ChangeFields(forms.Form):
+class ChangeFields(LengthLimits, forms.Form):
     """What every edit of a versioned record asks, after its own fields: why, and
     whom else to tell."""
 
@@ -92,7 +92,7 @@ class ChangeFields(forms.Form):
         self.fields["notify"].queryset = acknowledgers()  # type: ignore[attr-defined]
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Need
         fields = [
@@ -147,7 +147,7 @@ class NeedForm(forms.ModelForm):
         return data
 
 
-class RequirementForm(forms.ModelForm):
+class RequirementForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Requirement
         fields = [
@@ -206,7 +206,7 @@ class RequirementChangeForm(ChangeFields, RequirementForm):
     """An edit of a requirement: content changes make a version, with a reason."""
 
 
-class RecheckForm(forms.Form):
+class RecheckForm(LengthLimits, forms.Form):
     checked_on = forms.DateField(label=_("Checked on"), widget=DATE)
     next_due = forms.DateField(label=_("Check again by"), widget=DATE)
     note = forms.CharField(
@@ -236,7 +236,7 @@ class RequirementStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Requirement.Status.choices)
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(LengthLimits, forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["kind", "reference", "title", "description", "committed_on", "requirements"]
@@ -264,7 +264,7 @@ class CustomerChoiceForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(LengthLimits, forms.Form):
     """A review of a commitment: a finding per requirement, then the outcome."""
 
     MEET_CHOICES = [("yes", _("Can be met")), ("no", _("Cannot be met"))]
@@ -290,10 +290,20 @@ class ReviewForm(forms.Form):
         help_text=_("Needed when the outcome is an acceptance with conditions."),
     )
 
-    def __init__(self, *args: Any, requirements: list[Requirement], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"reviewed_on": timezone.localdate()})
+    def __init__(
+        self, *args: Any, requirements: list[Requirement], dates: ReviewDates, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {"reviewed_on": dates.latest})
         super().__init__(*args, **kwargs)
         self.requirements = requirements
+        self.dates = dates
+        reviewed_on = self.fields["reviewed_on"]
+        reviewed_on.widget.attrs.update(
+            {"min": dates.earliest.isoformat(), "max": dates.latest.isoformat()}
+        )
+        reviewed_on.help_text = _(
+            "From %(earliest)s, the day version %(version)d was recorded, to today."
+        ) % {"earliest": dates.earliest.isoformat(), "version": dates.version}
         for requirement in requirements:
             self.fields[f"meet_{requirement.pk}"] = forms.ChoiceField(
                 label=_("Can %(reference)s be met?") % {"reference": requirement.reference},
@@ -305,12 +315,13 @@ class ReviewForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+        limit_lengths(self)
 
     def clean(self) -> dict[str, Any]:
         # The service checks the same: here all the errors show in one round.
         data = super().clean() or {}
-        if data.get("reviewed_on") and data["reviewed_on"] > timezone.localdate():
-            self.add_error("reviewed_on", _("A review cannot be dated in the future."))
+        if data.get("reviewed_on") and (refused := self.dates.refusal(data["reviewed_on"])):
+            self.add_error("reviewed_on", refused)
         unmet = [r for r in self.requirements if data.get(f"meet_{r.pk}") == "no"]
         if data.get("outcome") == CommitmentReview.Outcome.ACCEPTED and unmet:
             self.add_error(

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import record_history
+from core.limits import TEXT_MAX_LENGTH
 from core.records import VoidableModel, VoidableQuerySet, WorkflowModel
 from core.versions import VersionedFields
 from customers.register.models import Customer, ProductService, Segment
@@ -93,7 +94,7 @@ class Need(VoidableModel, WorkflowModel):
         help_text=_("A regulator, a supplier, the community: when it is not a customer."),
     )
     title = models.CharField(_("need"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     horizon = models.CharField(
         _("current or future"), max_length=8, choices=Horizon.choices, default=Horizon.CURRENT
@@ -221,12 +222,13 @@ class Requirement(VoidableModel, WorkflowModel):
         help_text=_("Leave empty for a requirement that holds for every customer."),
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("requirement"))
+    text = models.TextField(_("requirement"), max_length=TEXT_MAX_LENGTH)
     category = models.CharField(_("category"), max_length=14, choices=Category.choices)
     claim = models.TextField(
         _("claim"),
         blank=True,
         help_text=_("What the organisation claims for the product or service about it."),
+        max_length=TEXT_MAX_LENGTH,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -303,9 +305,9 @@ class RequirementVersion(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("requirement"))
+    text = models.TextField(_("requirement"), max_length=TEXT_MAX_LENGTH)
     category = models.CharField(_("category"), max_length=14, choices=Requirement.Category.choices)
-    claim = models.TextField(_("claim"), blank=True)
+    claim = models.TextField(_("claim"), blank=True, max_length=TEXT_MAX_LENGTH)
     product = models.ForeignKey(
         ProductService,
         verbose_name=_("product or service"),
@@ -322,7 +324,7 @@ class RequirementVersion(models.Model):
     )
     source = models.CharField(_("law or standard"), max_length=200, blank=True)
     source_clause = models.CharField(_("clause"), max_length=60, blank=True)
-    reason = models.TextField(_("why it changed"), blank=True)
+    reason = models.TextField(_("why it changed"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -396,7 +398,7 @@ class Commitment(VoidableModel, WorkflowModel):
         help_text=_("The quote, order or contract number, as the customer knows it."),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("terms and scope"), blank=True)
+    description = models.TextField(_("terms and scope"), blank=True, max_length=TEXT_MAX_LENGTH)
     committed_on = models.DateField(
         _("commitment date"), help_text=_("The date the organisation commits, or committed.")
     )
@@ -418,7 +420,8 @@ class Commitment(VoidableModel, WorkflowModel):
         editable=False,
         related_name="+",
     )
-    # The latest review; a change reopens it (its reopened_at is set).
+    # The latest review (the one recorded last, whatever its date); a change reopens
+    # it (its reopened_at is set).
     current_review = models.ForeignKey(
         "CommitmentReview",
         on_delete=models.PROTECT,
@@ -481,11 +484,11 @@ class CommitmentVersion(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Commitment.Kind.choices)
     reference = models.CharField(_("reference"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("terms and scope"), blank=True)
+    description = models.TextField(_("terms and scope"), blank=True, max_length=TEXT_MAX_LENGTH)
     committed_on = models.DateField(_("commitment date"))
     # One entry per requirement: its id, reference, title and the version carried.
     requirements = models.JSONField(_("requirements it carries"), default=list)
-    reason = models.TextField(_("why it changed"), blank=True)
+    reason = models.TextField(_("why it changed"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -527,12 +530,16 @@ class CommitmentReview(models.Model):
     )
     reviewed_on = models.DateField(_("review date"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    conditions = models.TextField(_("conditions"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True, max_length=TEXT_MAX_LENGTH)
     differences = models.TextField(
-        _("differences from earlier quotes or orders, and how they were resolved"), blank=True
+        _("differences from earlier quotes or orders, and how they were resolved"),
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
     )
     verbal_requirements = models.TextField(
-        _("requirements stated only verbally, and how they were confirmed"), blank=True
+        _("requirements stated only verbally, and how they were confirmed"),
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
     )
     reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True, editable=False)
     reopened_by = models.ForeignKey(
@@ -550,7 +557,9 @@ class CommitmentReview(models.Model):
 
     class Meta:
         verbose_name = _("commitment review")
-        ordering = ["-reviewed_on", "-pk"]
+        # In the order recorded, the latest first: the latest review is the one
+        # recorded last, whatever date it carries.
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(outcome="conditions") | ~Q(conditions=""),
@@ -574,7 +583,7 @@ class ReviewItem(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
     requirement_version = models.PositiveIntegerField(_("requirement version"))
     can_meet = models.BooleanField(_("can be met"))
-    note = models.TextField(_("how, or why not"), blank=True)
+    note = models.TextField(_("how, or why not"), blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("review item")
@@ -587,6 +596,18 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement.reference} v{self.requirement_version}"
+
+
+class ChangeQuerySet(models.QuerySet):
+    def waiting_for(self, person: Any) -> "ChangeQuerySet":
+        """Return the changes that ask the person to acknowledge them and that the
+        person has not acknowledged yet: the home page's figure and the changes list's
+        "waiting for me" both read this."""
+        return self.filter(
+            pk__in=Acknowledgement.objects.filter(
+                person=person, acknowledged_at__isnull=True
+            ).values("change")
+        )
 
 
 class Change(models.Model):
@@ -610,7 +631,7 @@ class Change(models.Model):
     )
     from_version = models.PositiveIntegerField(_("from version"))
     to_version = models.PositiveIntegerField(_("to version"))
-    reason = models.TextField(_("what changed and why"))
+    reason = models.TextField(_("what changed and why"), max_length=TEXT_MAX_LENGTH)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -618,6 +639,8 @@ class Change(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    objects = ChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("change")

@@ -2,9 +2,11 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
@@ -214,8 +216,52 @@ def commitment_detail(pk: int) -> Commitment:
     )
 
 
+@dataclass(frozen=True)
+class ReviewDates:
+    """The dates a review of a commitment may carry: from the day the version it
+    reviews was recorded (local date) to today."""
+
+    earliest: date
+    latest: date
+    version: int
+
+    def refusal(self, reviewed_on: date) -> str | None:
+        """Return why a review cannot carry this date, or None when it can."""
+        if reviewed_on > self.latest:
+            return _("A review cannot be dated in the future.")
+        if reviewed_on < self.earliest:
+            return _(
+                "The review cannot be dated before %(earliest)s, the day version %(version)d "
+                "of the commitment was recorded."
+            ) % {"earliest": self.earliest.isoformat(), "version": self.version}
+        return None
+
+
+def review_dates(commitment: Commitment) -> ReviewDates:
+    """Return the dates a review of the commitment's current version may carry.
+
+    The one rule the review form and ``commitment_review`` both apply: a review is not
+    dated before the version it reviews existed, nor after today.
+    """
+    recorded = (
+        CommitmentVersion.objects.filter(commitment=commitment, number=commitment.version)
+        .values_list("created_at", flat=True)
+        .get()
+    )
+    return ReviewDates(
+        earliest=timezone.localdate(recorded),
+        latest=timezone.localdate(),
+        version=commitment.version,
+    )
+
+
 def commitment_blockers(commitment: Commitment) -> list[str]:
-    """Return why the commitment cannot be marked made now; empty when it can."""
+    """Return why the commitment cannot be marked made now; empty when it can.
+
+    It is made only after a review that accepts its current version, is not reopened
+    and is dated on or before the commitment, and when every requirement it carries
+    is accepted; each blocker says which record stands in the way.
+    """
     if commitment.status != Commitment.Status.DRAFT:
         return [_("Only a commitment not yet made can be marked made.")]
     review = commitment.current_review
@@ -249,6 +295,13 @@ def commitment_blockers(commitment: Commitment) -> list[str]:
             _("%(refs)s is rejected, superseded or voided: take it off the commitment.")
             % {"refs": ", ".join(closed)}
         )
+    # What the organisation commits to is what it has accepted (8.2.3).
+    blockers += [
+        _("%(ref)s is %(status)s: accept it before the commitment is made.")
+        % {"ref": r.reference, "status": r.get_status_display().lower()}
+        for r in carried
+        if not r.is_locked and r.status != Requirement.Status.ACCEPTED
+    ]
     return blockers
 
 
@@ -261,9 +314,7 @@ def requirements_summary(*, user_id: int | None) -> dict[str, Any]:
     return {
         "recheck_due": Requirement.objects.recheck_due().count(),
         "commitments": commitments,
-        "my_acknowledgements": Acknowledgement.objects.filter(
-            person=user_id, acknowledged_at__isnull=True
-        ).count(),
+        "my_acknowledgements": Change.objects.waiting_for(user_id).count(),
     }
 
 

@@ -467,7 +467,12 @@ def commitment_review(
     differences: str = "",
     verbal_requirements: str = "",
 ) -> CommitmentReview:
-    """Record a review of the commitment as it stands now (8.2.3)."""
+    """Record a review of the commitment as it stands now (8.2.3).
+
+    The review is dated between the day the version it reviews was recorded and today
+    (``selectors.review_dates``); whatever its date, the review recorded last becomes
+    the commitment's current review, the one the gate reads.
+    """
     stored = lock_stored(commitment)
     ensure_editable(stored)
     # Locked: a change to one of them waits until this review is recorded.
@@ -480,8 +485,9 @@ def commitment_review(
         errors["__all__"] = _(
             "Say for every requirement the commitment carries whether it can be met."
         )
-    if reviewed_on > timezone.localdate():
-        errors["reviewed_on"] = _("A review cannot be dated in the future.")
+    date_refused = selectors.review_dates(stored).refusal(reviewed_on)
+    if date_refused:
+        errors["reviewed_on"] = date_refused
     unmet = [f for f in findings if not f.can_meet]
     if outcome == CommitmentReview.Outcome.ACCEPTED and unmet:
         errors["outcome"] = _(

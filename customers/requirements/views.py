@@ -501,7 +501,9 @@ def commitment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = ReviewForm(
-        request.POST or None, requirements=selectors.requirements_to_review(commitment)
+        request.POST or None,
+        requirements=selectors.requirements_to_review(commitment),
+        dates=selectors.review_dates(commitment),
     )
     reviewed = submit(
         request,

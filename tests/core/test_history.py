@@ -110,3 +110,27 @@ def test_the_history_partial_shows_who_changed_what(client, quality_manager):
     assert str(quality_manager) in html
     assert "<del>Pump</del>" in html
     assert "<ins>Pump 2</ins>" in html
+
+
+def test_a_save_that_changes_nothing_writes_no_history_row():
+    widget = WidgetFactory(name="Pump")
+
+    Widget.objects.get(pk=widget.pk).save()
+    again = Widget.objects.get(pk=widget.pk)
+    again.name = "Pump"
+    again.save()
+
+    assert [r.history_type for r in widget.history.all()] == ["+"]
+
+
+def test_a_save_that_changes_a_field_still_writes_its_row():
+    widget = WidgetFactory(name="Pump")
+
+    widget.name = "Pump 2"
+    widget.save()
+    widget.save()
+
+    assert [(r.name, r.history_type) for r in widget.history.all()] == [
+        ("Pump 2", "~"),
+        ("Pump", "+"),
+    ]

@@ -9,6 +9,7 @@ from itertools import product
 
 import pytest
 
+from core.history import bulk_update_with_history
 from core.records import TransitionNotAllowedError, status_changed
 from customers.models import Commitment, Customer, Need, Requirement
 from tests.factories import (
@@ -41,9 +42,10 @@ def moves(*, allowed):
 
 def stored_in(model, status):
     """Return a record of ``model`` as loaded from the database, put in ``status``
-    directly (the setup is not the move under test)."""
+    directly (the setup is not the move under test), with its history row."""
     record = WORKFLOWS[model]()
-    model.objects.filter(pk=record.pk).update(status=status)
+    record.status = status
+    bulk_update_with_history([record], model, ["status"])
     return model.objects.get(pk=record.pk)
 
 

@@ -1,9 +1,11 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from core.roles import Role
 from customers.models import Contact, Customer, ProductService, Segment
-from tests.factories import SegmentFactory
+from customers.register.services import contact_erase
+from tests.factories import ContactFactory, CustomerFactory, SegmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,6 +97,7 @@ def test_the_register_pages_pass_the_checks_with_the_demo_data(page, visit, logi
             (f"/customers/segments/{segment.pk}/edit/", "segment-form"),
             (f"/customers/catalogue/{product.pk}/edit/", "product-form"),
             ("/customers/import/", "import-form"),
+            ("/customers/contacts/suppression/lift/", "suppression-lift"),
         ]
     for path, page_name in pages:
         visit(path, name=f"{name}-{page_name}")
@@ -102,3 +105,52 @@ def test_the_register_pages_pass_the_checks_with_the_demo_data(page, visit, logi
     visit("/customers/segments/", name=f"{name}-segments-again")
     can_edit = page.get_by_role("link", name=f"Edit {Segment.objects.first().name}").count()
     assert can_edit == (1 if role == Role.QUALITY_MANAGER else 0)
+
+
+def fits(page, selector):
+    """Return whether every element the selector finds shows its content without
+    scrolling sideways."""
+    return page.evaluate(
+        f"() => [...document.querySelectorAll('{selector}')]"
+        ".every((el) => el.scrollWidth <= el.clientWidth + 1)"
+    )
+
+
+def test_a_long_word_wraps_and_an_erased_person_comes_back_only_once_lifted(page, visit, login_as):
+    word = "https://example.com/" + "x" * 170
+    customer = CustomerFactory(name=f"Lakeside {word}", notes=f"See {word * 3}.")
+    erased = ContactFactory(customer=customer, name="Ann Smith", email="ann@lakeside.example")
+    quality_manager = login_as(Role.QUALITY_MANAGER)
+    contact_erase(
+        contact=erased,
+        by=quality_manager,
+        requested_by="Ann, by email",
+        requested_on=timezone.localdate(),
+    )
+
+    visit("/customers/", name="long-word-list")
+    assert fits(page, ".table-responsive")
+    visit(customer.get_absolute_url(), name="long-word-customer")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+    visit(f"/customers/{customer.pk}/contacts/new/", name="contact-form")
+    page.get_by_label("Name").fill("Ann Smith")
+    page.get_by_label("Email address").fill("ann@lakeside.example")
+    page.get_by_role("button", name="Save contact").click()
+    visit(name="contact-refused")
+    assert page.get_by_text("This address is on the suppression list").is_visible()
+    page.get_by_role("link", name="Lift the suppression").click()
+    visit(name="suppression-lift")
+    page.get_by_label("Email address").fill("ann@lakeside.example")
+    page.get_by_label("The person's request").fill("Ann wrote on 1 Dec 2026 asking to rejoin.")
+    page.get_by_label("I have the person's new, explicit request").check()
+    page.get_by_role("button", name="Lift the suppression").click()
+    visit(name="suppression-lifted")
+    assert page.get_by_text("The suppression is lifted").is_visible()
+    page.get_by_label("Name").fill("Ann Smith")
+    page.get_by_label("Email address").fill("ann@lakeside.example")
+    page.get_by_role("button", name="Save contact").click()
+    visit(name="contact-back")
+    assert Contact.objects.filter(email="ann@lakeside.example", erased_at=None).exists()
+    visit("/customers/contacts/suppression/lift/", name="suppression-recent-lifts")
+    assert page.get_by_text("Ann wrote on 1 Dec 2026 asking to rejoin.").is_visible()

@@ -51,6 +51,7 @@ def test_an_order_is_reviewed_made_and_reopened_by_a_change_to_its_requirement(
         title="Certificates within two working days",
         text="A certificate is issued within 2 working days of the calibration.",
         owner=owner,
+        status=Requirement.Status.ACCEPTED,
     )
     login_as(Role.QUALITY_MANAGER)
 
@@ -65,7 +66,7 @@ def test_an_order_is_reviewed_made_and_reopened_by_a_change_to_its_requirement(
     page.get_by_label("What changed and why").fill("The customer's auditors asked for it.")
     page.get_by_role("button", name="Save").click()
     visit(name="requirement-changed")
-    assert page.get_by_text("Saved as version 2 (draft).", exact=False).is_visible()
+    assert page.get_by_text("Saved as version 2 (under review).", exact=False).is_visible()
     versions = page.get_by_role("table", name=re.compile("Version 1 and version 2"))
     assert versions.get_by_text("within 2 working days").is_visible()
     assert versions.get_by_text("on the day of the calibration").is_visible()

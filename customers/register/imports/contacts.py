@@ -12,6 +12,7 @@ from customers.models import Contact, Customer, ImportJob, SuppressedEmail, emai
 from customers.register.imports.plan import Plan, columns_present
 from customers.register.imports.reading import (
     choice_labels,
+    length_refusal,
     parse_bool,
     parse_choice,
     parse_country,
@@ -72,7 +73,7 @@ def _customers_by_name() -> dict[str, list[tuple[int, str]]]:
 def check_contacts(rows: list[dict[str, str]]) -> Plan:
     plan = Plan(kind=ImportJob.Kind.CONTACTS, total=len(rows))
     customers = _customers_by_name()
-    suppressed = set(SuppressedEmail.objects.values_list("email_hash", flat=True))
+    suppressed = set(SuppressedEmail.objects.in_force().values_list("email_hash", flat=True))
     existing = {
         (contact.customer_id, contact.email): contact for contact in Contact.objects.editable()
     }
@@ -81,7 +82,9 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
         errors_before = len(plan.errors)
         customer_id = _resolve_customer(plan, number, row, customers)
         email = row["email"].lower()
-        if not email_ok(email):
+        if too_long := length_refusal(Contact, "email", email):
+            plan.error(number, "email", too_long)
+        elif not email_ok(email):
             plan.error(
                 number, "email", _("'%(value)s' is not an email address.") % {"value": row["email"]}
             )
@@ -173,11 +176,16 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
     name = row["name"]
     if not name:
         plan.error(number, "name", _("The name is missing."))
-    elif len(name) > 150:
-        plan.error(number, "name", _("The name is longer than 150 characters."))
+    elif too_long := length_refusal(Contact, "name", name):
+        plan.error(number, "name", too_long)
     phone = row.get("phone", "")
-    if len(phone) > 40 or not PHONE.match(phone):
+    if too_long := length_refusal(Contact, "phone", phone):
+        plan.error(number, "phone", too_long)
+    elif not PHONE.match(phone):
         plan.error(number, "phone", _("'%(value)s' is not a phone number.") % {"value": phone})
+    role = row.get("role", "")
+    if too_long := length_refusal(Contact, "role", role):
+        plan.error(number, "role", too_long)
     language = parse_choice(
         row.get("language", ""), Contact.Language, Contact.Language.ENGLISH, plan.language
     )
@@ -212,7 +220,7 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
     return {
         "name": name,
         "phone": phone,
-        "role": row.get("role", "")[:100],
+        "role": role,
         "language": language,
         "consent": bool(consent),
         "consent_on": consent_on if consent else None,

@@ -5,15 +5,16 @@ from typing import Any
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from core.models import User
 from customers.models import Customer, ImportJob, Segment
 from customers.register.imports.plan import Plan, columns_present
 from customers.register.imports.reading import (
     choice_labels,
+    length_refusal,
     parse_choice,
     parse_country,
     parse_date,
 )
+from customers.register.selectors import account_owners
 
 CUSTOMER_COLUMN_FIELDS = {
     "kind": ["kind"],
@@ -44,15 +45,15 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
         for customer in Customer.objects.active().prefetch_related("segments")
     }
     segments = dict(Segment.objects.active().values_list(Lower("name"), "pk"))
-    owners = dict(User.objects.filter(is_active=True).values_list("email", "pk"))
+    owners = dict(account_owners().values_list("email", "pk"))
     seen: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=2):
         errors_before = len(plan.errors)
         name = row["name"]
         if not name:
             plan.error(number, "name", _("The name is missing."))
-        elif len(name) > 200:
-            plan.error(number, "name", _("The name is longer than 200 characters."))
+        elif too_long := length_refusal(Customer, "name", name):
+            plan.error(number, "name", too_long)
         country = parse_country(row.get("country", ""))
         if country is None:
             plan.error(
@@ -164,12 +165,16 @@ def _customer_values(
         plan.error(
             number,
             "account_owner",
-            _("No active user has the email '%(value)s'.") % {"value": owner_email},
+            _("No one who can own a customer account has the email '%(value)s'.")
+            % {"value": owner_email},
         )
     lost_on = parse_date(row.get("lost_on", "")) if row.get("lost_on") else None
     if row.get("lost_on") and lost_on is None:
         plan.error(number, "lost_on", _("The date must be written as YYYY-MM-DD."))
     lost_reason = row.get("lost_reason", "")
+    for column in ("lost_reason", "notes"):
+        if too_long := length_refusal(Customer, column, row.get(column, "")):
+            plan.error(number, column, too_long)
     if status == Customer.Status.LOST and (lost_on is None or not lost_reason):
         plan.error(number, "status", _("A lost customer needs lost_on and lost_reason."))
     return {

@@ -12,11 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core.limits import over_limit
 from customers.models import ImportJob
 
 CONTACT_COLUMNS = {
@@ -176,3 +178,10 @@ def parse_country(value: str) -> str | None:
 
 def choice_labels(choices: Any) -> str:
     return ", ".join(str(value) for value, _label in choices.choices)
+
+
+def length_refusal(model: type[Model], field: str, value: str) -> str | None:
+    """Return why a cell is too long for the field it fills, saying the field's limit,
+    or None when it fits: a value is refused, never cut."""
+    limit = getattr(model._meta.get_field(field), "max_length", None)
+    return over_limit(value, limit) if limit else None

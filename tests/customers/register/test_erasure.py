@@ -2,14 +2,16 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.email import email_queue
 from core.models import OutboundEmail
+from core.roles import Role
 from customers.models import Contact, Customer, Erasure, SuppressedEmail, email_hash
 from customers.register.imports import jobs as import_jobs
-from customers.register.services import contact_erase, contact_save
-from tests.factories import ContactFactory, CustomerFactory
+from customers.register.services import contact_erase, contact_save, suppression_lift
+from tests.factories import ContactFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,119 @@ def test_an_erased_contact_refuses_edits_in_the_service_and_on_its_page(client, 
     assert response.redirect_chain[-1][0] == contact.get_absolute_url()
     assert "personal data is erased" in response.content.decode()
     assert Contact.objects.get(pk=contact.pk).name == f"Erased contact {contact.pk}"
+
+
+# The suppression list stops the contact form too; a quality manager lifts it --------
+
+
+def contact_form(customer, **changes):
+    return {
+        "name": "Ann Smith",
+        "email": "ann@acme.example",
+        "language": "en",
+        **changes,
+    }
+
+
+def test_the_contact_form_refuses_an_erased_persons_address_and_says_why(client, quality_manager):
+    customer = CustomerFactory(name="Acme")
+    erase(ContactFactory(customer=customer, email="ann@acme.example"), quality_manager)
+    client.force_login(quality_manager)
+    url = reverse("customers:contact_create", args=[customer.pk])
+
+    response = client.post(url, contact_form(customer, email="ANN@acme.example "))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This address is on the suppression list: the person&#x27;s data was erased" in page
+    assert f'href="{reverse("customers:suppression_lift")}?next={url}"' in page
+    assert not Contact.objects.filter(email="ann@acme.example").exists()
+
+
+def test_the_contact_service_refuses_a_suppressed_address_too(quality_manager):
+    customer = CustomerFactory()
+    erase(ContactFactory(customer=customer, email="ann@acme.example"), quality_manager)
+
+    with pytest.raises(ValidationError, match="suppression list"):
+        contact_save(
+            contact=Contact(customer=customer, name="Ann", email="ann@acme.example"),
+            by=quality_manager,
+        )
+    existing = ContactFactory(customer=customer, email="other@acme.example")
+    existing.email = "ann@acme.example"
+    with pytest.raises(ValidationError, match="suppression list"):
+        contact_save(contact=existing, by=quality_manager)
+
+    assert not Contact.objects.filter(email="ann@acme.example").exists()
+
+
+def test_a_contact_whose_own_address_is_suppressed_can_still_be_edited(client, quality_manager):
+    contact = ContactFactory(email="ann@acme.example", name="Ann Smith", consent=False)
+    SuppressedEmail.objects.create(
+        email_hash=email_hash("ann@acme.example"), reason=SuppressedEmail.Reason.UNSUBSCRIBED
+    )
+    contact.role = "Buyer"
+
+    saved = contact_save(contact=contact, by=quality_manager)
+
+    assert Contact.objects.get(pk=saved.pk).role == "Buyer"
+
+
+def test_a_quality_manager_lifts_a_suppression_with_a_reason_which_is_recorded(
+    client, quality_manager, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    customer = CustomerFactory(name="Acme")
+    erase(ContactFactory(customer=customer, email="ann@acme.example"), quality_manager)
+    client.force_login(quality_manager)
+    create = reverse("customers:contact_create", args=[customer.pk])
+    lift = reverse("customers:suppression_lift")
+
+    unconfirmed = client.post(lift, {"email": "ann@acme.example", "reason": "Asked again"})
+    no_reason = client.post(lift, {"email": "ann@acme.example", "reason": " ", "confirm": "on"})
+    unknown = client.post(
+        lift, {"email": "bob@acme.example", "reason": "Asked again", "confirm": "on"}
+    )
+    assert unconfirmed.status_code == no_reason.status_code == unknown.status_code == 200
+    assert "This address is not on the suppression list." in unknown.content.decode()
+    assert SuppressedEmail.objects.in_force().count() == 1
+
+    reason = "Ann emailed privacy@ on 2026-12-01 asking to hear from us again."
+    done = client.post(
+        f"{lift}?next={create}",
+        {"email": "Ann@Acme.example", "reason": reason, "confirm": "on"},
+        follow=True,
+    )
+
+    assert done.redirect_chain[-1][0] == create
+    assert "The suppression is lifted" in done.content.decode()
+    entry = SuppressedEmail.objects.get()
+    assert (entry.lifted_by, entry.lift_reason) == (quality_manager, reason)
+    assert entry.lifted_at is not None
+    assert entry.email_hash == email_hash("ann@acme.example")
+    assert client.post(create, contact_form(customer)).status_code == 302
+    upload = SimpleUploadedFile("c.csv", b"customer,name,email\nAcme,Ann,ann@acme.example\n")
+    job = import_jobs.import_start(kind="contacts", upload=upload, by=quality_manager)
+    assert job.preview["counts"]["skip"] == 0
+    page = client.get(lift).content.decode()
+    assert reason in page
+    assert "ann@acme.example" not in page.lower()
+
+
+def test_an_address_lifted_and_erased_again_is_suppressed_again(quality_manager):
+    first = ContactFactory(email="ann@acme.example")
+    erase(first, quality_manager)
+    suppression_lift(email="ann@acme.example", by=quality_manager, reason="Asked again")
+    second = ContactFactory(customer=first.customer, email="ann@acme.example")
+
+    erase(second, quality_manager)
+
+    assert SuppressedEmail.objects.count() == 2
+    assert SuppressedEmail.objects.in_force().get().email_hash == email_hash("ann@acme.example")
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.TOP_MANAGEMENT, Role.AUDITOR])
+def test_only_quality_managers_lift_a_suppression(client, role):
+    client.force_login(UserFactory(role=role))
+
+    assert client.get(reverse("customers:suppression_lift")).status_code == 403

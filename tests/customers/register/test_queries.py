@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from core.services import record_void
-from customers.models import Contact, ImportJob
+from customers.models import Contact, ImportJob, SuppressedEmail, email_hash
 from customers.register import services
 from customers.register.imports import jobs
 from tests.factories import (
@@ -53,6 +53,18 @@ def imports(count, user):
             file=f"imports/contacts-{n}.csv",
             original_name=f"contacts-{n}.csv",
             created_by=UserFactory(role=Role.QUALITY_MANAGER),
+        )
+
+
+def lifts(count, user):
+    """Suppressions lifted by different quality managers."""
+    for n in range(count):
+        SuppressedEmail.objects.create(
+            email_hash=email_hash(f"person{n}-{user.pk}@example.org"),
+            reason=SuppressedEmail.Reason.ERASED,
+            lifted_at=timezone.now(),
+            lifted_by=UserFactory(role=Role.QUALITY_MANAGER),
+            lift_reason="Asked again by email.",
         )
 
 
@@ -125,6 +137,7 @@ PINS = [
     Pin("customers:segment_list", segments, 6),
     Pin("customers:product_list", products, 6),
     Pin("customers:import_start", imports, 5),
+    Pin("customers:suppression_lift", lifts, 5),
     # The history tab also reads the contacts' history rows and the erasures.
     Pin("customers:customer_detail", customer_related, 19, record=customer_of),
     # One query names every account owner the history shows, not one per row.

@@ -4,9 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.roles import Role
 from customers.models import Contact, Customer
+from customers.register.selectors import account_owners
 from customers.register.services import contact_save, customer_save
-from tests.factories import ContactFactory, CustomerFactory, SegmentFactory
+from tests.factories import ContactFactory, CustomerFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +84,50 @@ def test_opting_out_and_bouncing_are_stamped_and_cleared(quality_manager):
     contact_save(contact=contact, by=quality_manager)
     assert contact.opted_out_at is None
     assert Contact.objects.get(pk=contact.pk).can_be_surveyed
+
+
+# Account owners: only people who can own an account --------------------------------
+
+
+@pytest.fixture
+def people():
+    return {
+        "staff": UserFactory(role=Role.STAFF, full_name="Priya Staff"),
+        "manager": UserFactory(role=Role.QUALITY_MANAGER, full_name="Daniel Manager"),
+        "director": UserFactory(role=Role.TOP_MANAGEMENT, full_name="Meera Director"),
+        "auditor": UserFactory(role=Role.AUDITOR, full_name="Hannah Auditor"),
+        "left": UserFactory(role=Role.STAFF, full_name="Lee Left", is_active=False),
+        "nobody": UserFactory(full_name="Nadia Norole"),
+    }
+
+
+def test_account_owners_are_active_people_whose_role_owns_accounts(people):
+    owners = {u.full_name for u in account_owners()}
+
+    assert owners == {"Priya Staff", "Daniel Manager", "Meera Director"}
+
+
+@pytest.mark.parametrize("who", ["auditor", "left", "nobody"])
+def test_a_customer_cannot_be_given_an_owner_who_cannot_own_it(quality_manager, people, who):
+    customer = CustomerFactory(account_owner=people["staff"])
+    customer.account_owner = people[who]
+
+    with pytest.raises(ValidationError, match="cannot own a customer account"):
+        customer_save(customer=customer, by=quality_manager, status=customer.status)
+
+    assert Customer.objects.get(pk=customer.pk).account_owner == people["staff"]
+    with pytest.raises(ValidationError, match="cannot own a customer account"):
+        customer_save(
+            customer=Customer(name="New Ltd", account_owner=people[who]),
+            by=quality_manager,
+            status="prospect",
+        )
+
+
+def test_a_customer_whose_owner_left_can_still_be_edited(quality_manager, people):
+    customer = CustomerFactory(account_owner=people["left"], notes="")
+    customer.notes = "Renewal due in March."
+
+    customer_save(customer=customer, by=quality_manager, status=customer.status)
+
+    assert Customer.objects.get(pk=customer.pk).notes == "Renewal due in March."

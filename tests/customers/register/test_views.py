@@ -1,11 +1,17 @@
+import re
+from datetime import UTC, date, datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from core.roles import Role
 from customers.models import Contact, Customer
+from tests.customers.forms import unchanged_post
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
+    ProductServiceFactory,
     SegmentFactory,
     UserFactory,
 )
@@ -167,3 +173,260 @@ def test_quality_managers_edit_and_the_other_roles_read(client, role, can_edit):
     edit = client.get(reverse("customers:customer_edit", args=[customer.pk]))
     assert (edit.status_code == 200) is can_edit
     assert (edit.status_code == 403) is not can_edit
+
+
+# Counts on the lists: right under every search, filter and sort ------------------
+
+COUNT_PARAMS = [
+    {},
+    {"q": "Asha"},
+    {"q": "asha"},
+    {"q": "@globex.example"},
+    {"q": "Globex"},
+    {"q": "Asha", "ordering": "-contacts"},
+    {"q": "Asha", "ordering": "owner"},
+    {"q": "Asha", "status": "active", "voided": "on"},
+    {"q": "asha", "segment": "SEGMENT", "owner": "OWNER", "ordering": "contacts"},
+    {"segment": "SEGMENT", "ordering": "-updated"},
+]
+
+
+@pytest.mark.parametrize("params", COUNT_PARAMS, ids=lambda p: "&".join(p) or "none")
+def test_the_contact_count_is_right_whatever_the_search_filter_and_sort(
+    signed_in, quality_manager, params
+):
+    owner = UserFactory(role=Role.QUALITY_MANAGER)
+    globex = CustomerFactory(name="Globex Industries", account_owner=owner)
+    segment, other = SegmentFactory(), SegmentFactory()
+    globex.segments.add(segment, other)
+    for name in ("Asha Rao", "Asha Menon", "Vikram Asha", "Leela Iyer"):
+        ContactFactory(
+            customer=globex, name=name, email=f"{name.replace(' ', '.').lower()}@globex.example"
+        )
+    voided = ContactFactory(customer=globex, name="Asha Twice", email="twice@globex.example")
+    Contact.objects.filter(pk=voided.pk).update(voided_at=voided.updated_at)
+    ContactFactory(customer=CustomerFactory(name="Initech"), name="Asha Initech")
+    query = {
+        key: {"SEGMENT": segment.pk, "OWNER": owner.pk}.get(value, value)
+        for key, value in params.items()
+    }
+
+    response = signed_in.get(reverse("customers:customer_list"), query)
+
+    counts = {c.name: c.contact_count for c in response.context["page"]}
+    assert counts["Globex Industries"] == 4
+    assert '<td class="text-end">4</td>' in response.content.decode()
+    assert len(counts) == len(set(counts))
+
+
+def test_a_search_by_a_contact_name_finds_the_customer_once(signed_in):
+    customer = CustomerFactory(name="Umbrella Health")
+    ContactFactory.create_batch(29, customer=customer, name="Priya Raman")
+    CustomerFactory(name="Unrelated Ltd")
+
+    response = signed_in.get(reverse("customers:customer_list"), {"q": "priya raman"})
+
+    rows = list(response.context["page"])
+    assert [(c.name, c.contact_count) for c in rows] == [("Umbrella Health", 29)]
+    assert "841" not in response.content.decode()
+
+
+def test_the_segment_and_catalogue_lists_count_active_customers_once(signed_in, quality_manager):
+    segment = SegmentFactory(name="Hospitals")
+    customers = CustomerFactory.create_batch(3)
+    segment.customers.add(*customers)
+    for customer in customers:
+        ContactFactory.create_batch(2, customer=customer)
+        customer.products.add(product := ProductServiceFactory(name=f"Kit {customer.pk}"))
+        product.customers.add(*customers)
+    Customer.objects.filter(pk=customers[0].pk).update(voided_at=customers[0].updated_at)
+
+    segments = signed_in.get(reverse("customers:segment_list")).context["page"]
+    products = signed_in.get(reverse("customers:product_list")).context["page"]
+
+    assert {s.name: s.customer_count for s in segments} == {"Hospitals": 2}
+    assert {p.customer_count for p in products} == {2}
+
+
+# Saving a form unchanged writes no history row ------------------------------------
+
+
+def edit_pages(quality_manager):
+    """Each register record with some history, and the page that edits it."""
+    customer = CustomerFactory(account_owner=quality_manager, notes="Pays on time.")
+    customer.segments.add(SegmentFactory())
+    customer.products.add(ProductServiceFactory())
+    contact = ContactFactory(customer=customer, phone="+91 22 5555 0100", role="Buyer")
+    segment, product = SegmentFactory(description="Hospitals"), ProductServiceFactory(code="K1")
+    return [
+        (customer, reverse("customers:customer_edit", args=[customer.pk])),
+        (contact, reverse("customers:contact_edit", args=[contact.pk])),
+        (segment, reverse("customers:segment_edit", args=[segment.pk])),
+        (product, reverse("customers:product_edit", args=[product.pk])),
+    ]
+
+
+def test_saving_a_register_form_unchanged_writes_no_history_row(signed_in, quality_manager):
+    for record, url in edit_pages(quality_manager):
+        before = type(record).history.filter(id=record.pk).count()
+        data = unchanged_post(signed_in.get(url).context["form"])
+
+        response = signed_in.post(url, data)
+
+        assert response.status_code == 302, (record, response.context["form"].errors)
+        rows = type(record).history.filter(id=record.pk)
+        assert rows.count() == before, f"{record._meta.verbose_name}: {list(rows)}"
+
+
+def test_saving_a_register_form_with_one_change_writes_one_row(signed_in, quality_manager):
+    customer, url = edit_pages(quality_manager)[0]
+    data = unchanged_post(signed_in.get(url).context["form"])
+    before = customer.history.count()
+
+    signed_in.post(url, {**data, "notes": "Pays late since March."})
+
+    assert customer.history.count() == before + 1
+    assert customer.history.first().notes == "Pays late since March."
+
+
+# Account owners: only people who can own an account --------------------------------
+
+
+def test_the_customer_form_and_filter_offer_only_people_who_can_own_an_account(signed_in):
+    staff = UserFactory(role=Role.STAFF, full_name="Priya Staff")
+    auditor = UserFactory(role=Role.AUDITOR, full_name="Hannah Auditor")
+    left = UserFactory(role=Role.STAFF, full_name="Lee Left", is_active=False)
+    CustomerFactory(account_owner=auditor)  # from before the rule, or the admin
+    kept = CustomerFactory(account_owner=left)
+
+    def offered(response, name):
+        form = response.context["form"] if name == "form" else response.context["filter"].form
+        field = form.fields["account_owner" if name == "form" else "owner"]
+        return {u.full_name for u in field.queryset}
+
+    new = signed_in.get(reverse("customers:customer_create"))
+    listed = signed_in.get(reverse("customers:customer_list"))
+    edit = signed_in.get(reverse("customers:customer_edit", args=[kept.pk]))
+
+    assert "Priya Staff" in offered(new, "form")
+    assert not {"Hannah Auditor", "Lee Left"} & offered(new, "form")
+    assert "Priya Staff" in offered(listed, "filter")
+    assert not {"Hannah Auditor", "Lee Left"} & offered(listed, "filter")
+    # Shown as it is on a customer whose owner left, so an edit never drops it unseen.
+    assert "Lee Left" in offered(edit, "form")
+    assert staff.is_active
+
+
+# Lengths: refused with the limit, never cut ---------------------------------------
+
+
+def test_a_value_over_a_fields_limit_is_refused_with_the_limit_and_nothing_is_saved(signed_in):
+    url = reverse("customers:customer_create")
+    data = {"name": "Acme", "kind": "organisation", "status": "prospect", "tier": "standard"}
+
+    long_name = signed_in.post(url, {**data, "name": "A" * 201})
+    long_notes = signed_in.post(url, {**data, "notes": "word " * 2000 + "words"})
+
+    assert "Ensure this value has at most 200 characters (it has 201)." in (
+        long_name.content.decode()
+    )
+    assert "Ensure this value has at most 10000 characters (it has 10005)." in (
+        long_notes.content.decode()
+    )
+    assert not Customer.objects.exists()
+
+
+def test_the_browser_is_never_told_to_cut_a_value_and_free_text_says_its_limit(signed_in):
+    customer = CustomerFactory()
+    pages = [
+        reverse("customers:customer_create"),
+        reverse("customers:segment_create"),
+        reverse("customers:product_create"),
+        reverse("customers:customer_void", args=[customer.pk]),
+        reverse("customers:suppression_lift"),
+    ]
+    for url in pages:
+        page = signed_in.get(url).content.decode()
+
+        assert "maxlength" not in page, url
+        assert "Up to 10,000 characters." in page, url
+    contact = signed_in.get(reverse("customers:contact_create", args=[customer.pk]))
+    assert "maxlength" not in contact.content.decode()
+
+
+# Status lines read as sentences -----------------------------------------------------
+
+
+def text_of(response):
+    """Return the page's text with its whitespace folded, as a person reads it."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.mark.parametrize(
+    ("contact", "sentences"),
+    [
+        (
+            {"opted_out": True, "opted_out_at": datetime(2026, 8, 12, 9, 0, tzinfo=UTC)},
+            [
+                "Opted out on 12 Aug 2026: no survey goes to this contact.",
+                "Consent had been given on 15 Jan 2026 (web form).",
+            ],
+        ),
+        (
+            {},
+            ["Consented to surveys on 15 Jan 2026 (web form): surveys can go to this contact."],
+        ),
+        (
+            {"consent": False, "consent_on": None, "consent_source": ""},
+            ["No consent to surveys is recorded: no survey goes to this contact."],
+        ),
+        (
+            {"bounced": True, "bounced_at": datetime(2026, 3, 3, 9, 0, tzinfo=UTC)},
+            [
+                (
+                    "Emails to this address bounced on 3 Mar 2026: no survey goes to this "
+                    "contact until the address is corrected."
+                ),
+                "Consent had been given on 15 Jan 2026 (web form).",
+            ],
+        ),
+        (
+            {"consent_source": "verbal"},
+            ["Consented to surveys on 15 Jan 2026 (verbal, recorded by staff): surveys can go"],
+        ),
+    ],
+    ids=["opted-out", "consents", "no-consent", "bounced", "verbal"],
+)
+def test_the_contact_page_says_in_a_sentence_whether_surveys_can_go(signed_in, contact, sentences):
+    record = ContactFactory(**contact)
+
+    page = text_of(signed_in.get(record.get_absolute_url()))
+
+    for sentence in sentences:
+        assert sentence in page
+    assert " given 2026" not in page
+    assert "Opted out given" not in page
+
+
+def test_an_erased_contact_reads_erased_on_its_date(signed_in, quality_manager):
+    from customers.register.services import contact_erase  # noqa: PLC0415
+
+    contact = ContactFactory()
+    with time_machine.travel(datetime(2026, 9, 4, 9, 0, tzinfo=UTC), tick=False):
+        contact_erase(
+            contact=contact, by=quality_manager, requested_by="Ann", requested_on=date(2026, 9, 1)
+        )
+
+    page = text_of(signed_in.get(contact.get_absolute_url()))
+
+    assert "Personal data erased on 4 Sep 2026: no survey goes to this contact." in page
+
+
+def test_a_lost_customer_reads_when_and_why_it_was_lost(signed_in):
+    customer = CustomerFactory(
+        status="lost", lost_on=date(2026, 10, 22), lost_reason="Chose a cheaper supplier."
+    )
+
+    page = text_of(signed_in.get(customer.get_absolute_url()))
+
+    assert "Lost on 22 Oct 2026. Why it was lost: Chose a cheaper supplier." in page

@@ -110,7 +110,8 @@ def test_only_an_accepting_outcome_lets_a_commitment_be_made(manager, outcome, c
 
 
 def test_a_review_dated_after_the_commitment_date_does_not_let_it_be_made(manager):
-    commitment = CommitmentFactory(committed_on=date(2026, 11, 20))
+    with time_machine.travel(datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        commitment = CommitmentFactory(committed_on=date(2026, 11, 20))
     review(commitment, manager, reviewed_on=date(2026, 11, 25))
 
     with pytest.raises(ValidationError, match="dated after the commitment date"):
@@ -537,3 +538,102 @@ def test_a_voided_commitment_is_neither_withdrawn_nor_brought_back(manager):
 
     with pytest.raises(ValidationError, match="voided"):
         services.commitment_withdraw(commitment=commitment, by=manager)
+
+
+# A review's date against the commitment's own timeline (8.2.3 evidence) -----------
+
+
+def test_a_review_cannot_be_backdated_before_the_version_it_reviews_was_recorded(manager):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 15))
+
+    with pytest.raises(ValidationError) as refused:
+        review(commitment, manager, reviewed_on=date(2019, 1, 1))
+
+    assert refused.value.message_dict["reviewed_on"] == [
+        (
+            "The review cannot be dated before 2026-12-01, the day version 1 of the "
+            "commitment was recorded."
+        )
+    ]
+    assert not CommitmentReview.objects.exists()
+    assert Commitment.objects.get(pk=commitment.pk).current_review is None
+
+
+def test_a_review_of_a_later_version_cannot_be_dated_before_that_version(manager):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 20))
+    with time_machine.travel(datetime(2026, 12, 4, 9, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        commitment.title = "Calibration and repair"
+        services.commitment_change(
+            commitment=commitment,
+            requirements=list(commitment.requirements.all()),
+            by=manager,
+            reason="Repair added",
+        )
+        with pytest.raises(ValidationError, match="before 2026-12-04, the day version 2"):
+            review(commitment, manager, reviewed_on=date(2026, 12, 2))
+        assert review(commitment, manager, reviewed_on=date(2026, 12, 4)).commitment_version == 2
+
+
+def test_a_review_cannot_be_dated_in_the_future(manager):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 15))
+
+    with pytest.raises(ValidationError, match="cannot be dated in the future"):
+        review(commitment, manager, reviewed_on=date(2026, 12, 2))
+
+    assert not CommitmentReview.objects.exists()
+
+
+def test_the_latest_review_is_the_one_recorded_last_whatever_its_date(manager):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 15))
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        accepting = review(commitment, manager, reviewed_on=date(2026, 12, 3))
+    with time_machine.travel(datetime(2026, 12, 4, 9, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        # Recorded a day later, about a meeting held before the first review.
+        rejecting = review(
+            commitment, manager, reviewed_on=date(2026, 12, 2), outcome="rejected", can_meet=False
+        )
+
+        commitment = Commitment.objects.get(pk=commitment.pk)
+        assert commitment.current_review == rejecting
+        assert list(commitment.reviews.all()) == [rejecting, accepting]
+        assert CommitmentReview.objects.first() == rejecting
+        with pytest.raises(ValidationError, match="did not accept"):
+            services.commitment_make(commitment=commitment, by=manager)
+
+
+# Every requirement a commitment carries is accepted before it is made --------------
+
+
+@pytest.mark.parametrize(
+    ("moves", "shown"),
+    [((), "draft"), (("under_review",), "under review")],
+)
+def test_a_commitment_carrying_a_requirement_not_yet_accepted_cannot_be_made(manager, moves, shown):
+    accepted = RequirementFactory(status="accepted")
+    pending = RequirementFactory()
+    for status in moves:
+        services.requirement_set_status(requirement=pending, by=manager, status=status)
+    commitment = CommitmentFactory(requirements=[accepted, pending])
+    review(commitment, manager)
+
+    blockers = selectors.commitment_blockers(Commitment.objects.get(pk=commitment.pk))
+    with pytest.raises(ValidationError) as refused:
+        services.commitment_make(commitment=commitment, by=manager)
+
+    message = f"{pending.reference} is {shown}: accept it before the commitment is made."
+    assert blockers == [message]
+    assert refused.value.messages == [message]
+    assert Commitment.objects.get(pk=commitment.pk).status == "draft"
+    assert accepted.reference not in message
+
+
+def test_a_commitment_is_made_once_every_requirement_it_carries_is_accepted(manager):
+    pending = RequirementFactory()
+    commitment = CommitmentFactory(requirements=[pending])
+    review(commitment, manager)
+    for status in ("under_review", "accepted"):
+        services.requirement_set_status(requirement=pending, by=manager, status=status)
+
+    made = services.commitment_make(commitment=commitment, by=manager)
+
+    assert made.status == Commitment.Status.MADE

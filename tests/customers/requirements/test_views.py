@@ -10,7 +10,8 @@ from django.urls import reverse
 from core.roles import Role
 from core.services import record_void
 from customers.models import Acknowledgement, Commitment, CommitmentReview, Need, Requirement
-from customers.requirements import services
+from customers.requirements import selectors, services
+from tests.customers.forms import unchanged_post
 from tests.factories import (
     CommitmentFactory,
     CustomerFactory,
@@ -132,7 +133,7 @@ def response_owner(client):
 
 
 def test_reviewing_and_making_a_commitment_through_the_pages(signed_in):
-    first, second = RequirementFactory(), RequirementFactory()
+    first, second = RequirementFactory(status="accepted"), RequirementFactory(status="accepted")
     commitment = CommitmentFactory(requirements=[first, second], committed_on=date(2026, 12, 5))
     make = reverse("customers:commitment_make", args=[commitment.pk])
 
@@ -358,3 +359,248 @@ def test_withdrawing_a_voided_commitment_says_why_it_cannot(signed_in, quality_m
 
     assert response.status_code == 200
     assert "This commitment is voided." in response.content.decode()
+
+
+def test_the_review_form_refuses_a_backdated_review_and_offers_only_the_allowed_dates(signed_in):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 15))
+    requirement = commitment.requirements.get()
+    url = reverse("customers:commitment_review", args=[commitment.pk])
+
+    page = signed_in.get(url).content.decode()
+    assert 'min="2026-12-01"' in page
+    assert 'max="2026-12-01"' in page
+
+    response = signed_in.post(
+        url, {"reviewed_on": "2019-01-01", "outcome": "accepted", f"meet_{requirement.pk}": "yes"}
+    )
+
+    assert (
+        "The review cannot be dated before 2026-12-01, the day version 1 of the commitment "
+        "was recorded." in response.content.decode()
+    )
+    assert not CommitmentReview.objects.exists()
+
+
+def test_the_commitment_page_lists_reviews_in_the_order_recorded_with_both_dates(
+    client, quality_manager
+):
+    commitment = CommitmentFactory(committed_on=date(2026, 12, 15))
+    findings = [services.ItemFinding(requirement=commitment.requirements.get(), can_meet=True)]
+    with time_machine.travel(datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+        services.commitment_review(
+            commitment=commitment,
+            by=quality_manager,
+            reviewed_on=date(2026, 12, 3),
+            outcome="accepted",
+            findings=findings,
+        )
+    with time_machine.travel(datetime(2026, 12, 4, 9, 15, tzinfo=ZoneInfo("UTC")), tick=False):
+        services.commitment_review(
+            commitment=commitment,
+            by=quality_manager,
+            reviewed_on=date(2026, 12, 2),
+            outcome="rejected",
+            findings=findings,
+        )
+        client.force_login(quality_manager)
+        page = client.get(commitment.get_absolute_url()).content.decode()
+
+    later, earlier = page.index("Reviewed on 2026-12-02"), page.index("Reviewed on 2026-12-03")
+    assert later < earlier
+    assert "recorded 2026-12-04 09:15" in page
+    assert "recorded 2026-12-03 15:30" in page
+    assert "Latest review" in page[later - 400 : later]
+
+
+def test_the_commitment_page_shows_each_requirement_status_and_why_it_cannot_be_made(
+    signed_in, quality_manager
+):
+    draft = RequirementFactory(title="Calibrated within 5 days")
+    accepted = RequirementFactory(title="Certificates in English", status="accepted")
+    commitment = CommitmentFactory(requirements=[draft, accepted])
+    services.commitment_review(
+        commitment=commitment,
+        by=quality_manager,
+        reviewed_on=date(2026, 12, 1),
+        outcome="accepted",
+        findings=[services.ItemFinding(requirement=r, can_meet=True) for r in (draft, accepted)],
+    )
+
+    page = signed_in.get(commitment.get_absolute_url()).content.decode()
+
+    carried = page[page.index('id="carried-heading"') : page.index('id="reviews-heading"')]
+    assert carried.count("state-draft") == 1
+    assert carried.count("state-accepted") == 1
+    assert f"{draft.reference} is draft: accept it before the commitment is made." in page
+    assert "Mark made" not in page
+
+
+# Counts on the lists: right under every search, filter and sort ------------------
+
+
+@pytest.fixture
+def counted(quality_manager):
+    """A need answered by three requirements, one of them carried by three commitments
+    that each carry three requirements, and a change three people are asked about."""
+    customer = CustomerFactory(name="Globex Industries", account_owner=quality_manager)
+    product = ProductServiceFactory(name="Calibration")
+    requirements = [
+        RequirementFactory(
+            customer=customer, product=product, title=f"Deliver item {n}", status="accepted"
+        )
+        for n in range(3)
+    ]
+    need = NeedFactory(customer=customer, title="Deliveries on time")
+    need.requirements.add(*requirements)
+    NeedFactory(customer=None, segment=SegmentFactory(), title="Deliveries").requirements.add(
+        requirements[0]
+    )
+    commitments = [
+        CommitmentFactory(
+            customer=customer, requirements=requirements, reference=f"PO-77{n}", by=quality_manager
+        )
+        for n in range(3)
+    ]
+    asked = [UserFactory(role=Role.STAFF) for _ in range(2)]
+    change = changed_with(requirements[0], quality_manager, asked)
+    services.change_acknowledge(change=change, by=asked[0])
+    return {"need": need, "requirement": requirements[0], "commitment": commitments[0]}
+
+
+def changed_with(requirement, by, notify):
+    requirement.text = "Deliver within 8 working days."
+    return services.requirement_change(
+        requirement=requirement, by=by, reason="Faster", notify=notify
+    ).change
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "Deliver"},
+        {"q": "Globex", "kind": "stated", "status": "open"},
+        {"q": "deliver", "customer": "CUSTOMER", "voided": "on"},
+    ],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_need_list_counts_each_requirement_once(signed_in, counted, params):
+    query = {k: counted["need"].customer_id if v == "CUSTOMER" else v for k, v in params.items()}
+
+    page = signed_in.get(reverse("customers:need_list"), query).context["page"]
+
+    assert {n.title: n.requirement_count for n in page}["Deliveries on time"] == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "Deliver"},
+        {"q": "deliver", "status": "under_review", "ordering": "-updated"},
+        {"customer": "CUSTOMER", "owner": "OWNER", "ordering": "title", "voided": "on"},
+    ],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_requirement_list_counts_each_commitment_once(signed_in, counted, params):
+    requirement = counted["requirement"]
+    swap = {"CUSTOMER": requirement.customer_id, "OWNER": requirement.owner_id}
+    query = {k: swap.get(v, v) for k, v in params.items()}
+
+    page = signed_in.get(reverse("customers:requirement_list"), query).context["page"]
+
+    assert {r.pk: r.commitment_count for r in page}[requirement.pk] == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "PO-77"},
+        {"q": "Globex", "kind": "order", "status": "draft", "flag": "not_reviewed"},
+        {"q": "po-770", "customer": "CUSTOMER", "voided": "on"},
+    ],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_commitment_list_counts_each_requirement_once(signed_in, counted, params):
+    commitment = counted["commitment"]
+    query = {k: commitment.customer_id if v == "CUSTOMER" else v for k, v in params.items()}
+
+    page = signed_in.get(reverse("customers:commitment_list"), query).context["page"]
+
+    assert {c.pk: c.requirement_count for c in page}[commitment.pk] == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"state": "outstanding"}, {"mine": "on"}, {"mine": "on", "state": "outstanding"}],
+    ids=lambda p: "&".join(p) or "none",
+)
+def test_the_change_list_counts_each_acknowledgement_once(client, counted, params):
+    change = counted["requirement"].changes.get()
+    # The owner is asked too: the one change asks three people, one has acknowledged.
+    client.force_login(change.requirement.owner)
+
+    page = client.get(reverse("customers:change_list"), params).context["page"]
+
+    assert [(c.asked, c.outstanding) for c in page] == [(3, 2)]
+
+
+def test_changes_waiting_for_me_are_only_those_i_have_not_acknowledged(client, quality_manager):
+    me, colleague = UserFactory(role=Role.STAFF), UserFactory(role=Role.STAFF)
+    read = changed_with(RequirementFactory(title="Read already"), quality_manager, [me, colleague])
+    waiting = changed_with(RequirementFactory(title="Still to read"), quality_manager, [me])
+    changed_with(RequirementFactory(title="Not mine"), quality_manager, [colleague])
+    services.change_acknowledge(change=read, by=me)
+    client.force_login(me)
+
+    listed = client.get(reverse("customers:change_list"), {"mine": "on", "state": "outstanding"})
+    mine_only = client.get(reverse("customers:change_list"), {"mine": "on"})
+    home = client.get("/").content.decode()
+
+    assert list(listed.context["page"]) == [waiting]
+    assert list(mine_only.context["page"]) == [waiting]
+    assert 'href="/customers/changes/?mine=on&amp;state=outstanding">1</a>' in home
+    assert selectors.requirements_summary(user_id=me.pk)["my_acknowledgements"] == 1
+
+
+def test_saving_a_requirements_form_unchanged_writes_no_history_row(signed_in, quality_manager):
+    requirement = RequirementFactory(claim="Fast.", customer=CustomerFactory())
+    need = NeedFactory(customer=requirement.customer, description="On time, every time.")
+    need.requirements.add(requirement)
+    commitment = CommitmentFactory(customer=requirement.customer, requirements=[requirement])
+    pages = [
+        (requirement, reverse("customers:requirement_edit", args=[requirement.pk])),
+        (need, reverse("customers:need_edit", args=[need.pk])),
+        (commitment, reverse("customers:commitment_edit", args=[commitment.pk])),
+    ]
+    for record, url in pages:
+        before = type(record).history.filter(id=record.pk).count()
+        data = unchanged_post(signed_in.get(url).context["form"])
+
+        signed_in.post(url, data)
+
+        rows = type(record).history.filter(id=record.pk)
+        assert rows.count() == before, f"{record._meta.verbose_name}: {list(rows)}"
+
+
+def test_free_text_in_a_review_over_10000_characters_is_refused(signed_in):
+    commitment = CommitmentFactory()
+    requirement = commitment.requirements.get()
+    url = reverse("customers:commitment_review", args=[commitment.pk])
+
+    response = signed_in.post(
+        url,
+        {
+            "reviewed_on": "2026-12-01",
+            "outcome": "accepted",
+            f"meet_{requirement.pk}": "yes",
+            f"note_{requirement.pk}": "x" * 10_001,
+            "differences": "word " * 2000 + "words",
+        },
+    )
+
+    page = response.content.decode()
+    assert page.count("Ensure this value has at most 10000 characters") == 2
+    assert "maxlength" not in page
+    assert not CommitmentReview.objects.exists()

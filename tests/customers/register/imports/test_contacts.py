@@ -153,3 +153,28 @@ def test_the_import_checks_emails_exactly_as_django_does(value):
         expected = False
 
     assert contact_checks.email_ok(value) is expected
+
+
+def test_a_value_over_a_columns_limit_is_an_error_saying_the_limit_never_cut(signed_in):
+    CustomerFactory(name="Bharat Textiles")
+    role = "Head of" + " procurement" * 9  # 115 characters
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".example"
+    csv_text = (
+        "customer,name,email,phone,role\n"
+        f"Bharat Textiles,Priya Nair,priya@bharat.example,,{role}\n"
+        f"Bharat Textiles,{'N' * 151},n@bharat.example,,\n"
+        f"Bharat Textiles,Long Mail,{email},,\n"
+        f"Bharat Textiles,Long Phone,phone@bharat.example,{'1' * 41},\n"
+    )
+
+    _, job = upload(signed_in, csv_text)
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    errors = {(e["row"], e["column"]): e["message"] for e in job.preview["errors"]}
+    assert errors == {
+        (2, "role"): "At most 100 characters are allowed; this has 115.",
+        (3, "name"): "At most 150 characters are allowed; this has 151.",
+        (4, "email"): f"At most 254 characters are allowed; this has {len(email)}.",
+        (5, "phone"): "At most 40 characters are allowed; this has 41.",
+    }
+    assert not Contact.objects.exists()

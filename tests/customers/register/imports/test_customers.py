@@ -4,6 +4,7 @@ with their links in history."""
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from customers.models import Customer
 from tests.customers.register.conftest import upload
 from tests.factories import (
@@ -20,7 +21,7 @@ def test_customers_import_matches_on_name_and_country_and_links_segments(signed_
     SegmentFactory(name="Healthcare")
     SegmentFactory(name="Public sector")
     existing = CustomerFactory(name="Klinikum Rhein-Main", country="DE", status="active")
-    owner = UserFactory(email="owner@example.com")
+    owner = UserFactory(email="owner@example.com", role=Role.STAFF)
     csv_text = (
         "name,country,status,segments,account_owner,tier\n"
         "Klinikum Rhein-Main,Germany,at risk,Healthcare; Public sector,owner@example.com,key\n"
@@ -70,3 +71,51 @@ def test_a_customer_import_records_the_links_in_the_history_it_writes(signed_in)
     assert [link.productservice_id for link in imported.products.all()] == [product.pk]
     created = Customer.objects.get(name="Lakeside Clinic").history.get()
     assert list(created.segments.all()) == []
+
+
+@pytest.mark.parametrize(
+    "owner", [{"role": Role.AUDITOR}, {"role": Role.STAFF, "is_active": False}, {}]
+)
+def test_a_customer_import_names_only_owners_who_can_own_an_account(signed_in, owner):
+    UserFactory(email="someone@example.com", **owner)
+
+    _, job = upload(
+        signed_in,
+        "name,country,account_owner\nAcme,GB,someone@example.com\n",
+        kind="customers",
+        name="c.csv",
+    )
+
+    assert job.preview["errors"][0]["message"] == (
+        "No one who can own a customer account has the email 'someone@example.com'."
+    )
+
+
+def test_a_customer_import_takes_a_staff_member_as_owner(signed_in):
+    staff = UserFactory(email="staff.owner@example.com", role=Role.STAFF)
+
+    _, job = upload(
+        signed_in,
+        "name,country,account_owner\nAcme,GB,Staff.Owner@example.com\n",
+        kind="customers",
+        name="c.csv",
+    )
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    assert Customer.objects.get(name="Acme").account_owner == staff
+
+
+def test_free_text_over_10000_characters_is_an_error_saying_the_limit(signed_in):
+    notes = "word " * 2000 + "words"  # 10,005 characters
+
+    _, job = upload(
+        signed_in, f"name,country,notes\nAcme,GB,{notes}\n", kind="customers", name="c.csv"
+    )
+
+    assert job.preview["errors"] == [
+        {
+            "row": 2,
+            "column": "notes",
+            "message": "At most 10,000 characters are allowed; this has 10,005.",
+        }
+    ]
