@@ -77,6 +77,22 @@ def contact_erasures(contact: Contact) -> QuerySet[Erasure]:
     return contact.erasures.select_related("performed_by")
 
 
+def imported_by(queryset: QuerySet, job: ImportJob) -> QuerySet:
+    """Return the records of ``queryset`` that the import created or updated.
+
+    Read from the history rows the import wrote (its reason, in its range of history
+    ids): a range of the history's primary key, whatever the size of the import.
+    """
+    if job.history_from is None or job.history_to is None:
+        return queryset.none()
+    history = queryset.model.history.filter(
+        history_id__gte=job.history_from,
+        history_id__lte=job.history_to,
+        history_change_reason=job.history_reason,
+    )
+    return queryset.filter(pk__in=history.values("id"))
+
+
 def recent_imports(limit: int = 10) -> QuerySet[ImportJob]:
     """Return the latest imports, newest first, with who uploaded each."""
     return ImportJob.objects.select_related("created_by")[:limit]

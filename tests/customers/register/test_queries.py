@@ -4,8 +4,9 @@ import pytest
 
 from core.roles import Role
 from core.services import record_void
-from customers.models import ImportJob
+from customers.models import Contact, Customer, ImportJob
 from customers.register import services
+from customers.register.imports import checks, writer
 from tests.factories import (
     CommitmentFactory,
     ContactFactory,
@@ -53,6 +54,52 @@ def imports(count, user):
         )
 
 
+IMPORTED_CONTACTS, IMPORTED_CUSTOMERS = 4242, 4243
+
+
+def _import(job_id, kind, csv_text, user):
+    """Import a file through the checks and the writer as the job ``job_id``."""
+    job = ImportJob.objects.filter(pk=job_id).first() or ImportJob.objects.create(
+        pk=job_id,
+        kind=kind,
+        state=ImportJob.State.DONE,
+        file=f"imports/{kind}.csv",
+        original_name=f"{kind}.csv",
+        created_by=user,
+        history_reason=f"CSV import #{job_id} ({kind}.csv)",
+    )
+    applied = writer.apply(
+        checks.check(kind, csv_text.encode()), by=user, reason=job.history_reason
+    )
+    job.history_from = job.history_from or applied.history_from
+    job.history_to = applied.history_to
+    job.save()
+
+
+def imported_contacts(count, user):
+    """Contacts one import wrote, beside customers and contacts it did not."""
+    customers(count, user)
+    customer = CustomerFactory(name=f"Imported {Contact.objects.count()}")
+    rows = "".join(
+        f"{customer.name},Person {n},person{n}@{customer.pk}.example\n" for n in range(count)
+    )
+    _import(IMPORTED_CONTACTS, ImportJob.Kind.CONTACTS, "customer,name,email\n" + rows, user)
+
+
+def imported_customers(count, user):
+    """Customers one import wrote (in a segment, with an owner), beside others."""
+    customers(count, user)
+    segment = SegmentFactory()
+    offset = Customer.objects.count()
+    rows = "".join(f"Imported {offset + n},GB,{segment.name},{user.email}\n" for n in range(count))
+    _import(
+        IMPORTED_CUSTOMERS,
+        ImportJob.Kind.CUSTOMERS,
+        "name,country,segments,account_owner\n" + rows,
+        user,
+    )
+
+
 def customer_related(count, customer):
     """Contacts, needs, requirements, commitments, segments, products and history."""
     owner = customer.account_owner
@@ -87,6 +134,9 @@ PINS = [
     Pin("customers:contact_list", customers, 6),
     Pin("customers:contact_list", customers, 6, {"q": "example.org", "ordering": "customer"}),
     Pin("customers:contact_list", customers, 6, {"consent": "true", "language": "en"}),
+    # One more: the import the list is filtered by.
+    Pin("customers:contact_list", imported_contacts, 7, {"import": str(IMPORTED_CONTACTS)}),
+    Pin("customers:customer_list", imported_customers, 10, {"import": str(IMPORTED_CUSTOMERS)}),
     Pin("customers:segment_list", segments, 6),
     Pin("customers:product_list", products, 6),
     Pin("customers:import_start", imports, 5),

@@ -65,8 +65,36 @@ def test_a_customer_import_records_the_links_in_the_history_it_writes(signed_in)
     signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
 
     imported = existing.history.latest()
-    assert imported.history_change_reason == "CSV import"
+    assert imported.history_change_reason == f"CSV import #{job.pk} (customers.csv)"
     assert [link.segment_id for link in imported.segments.all()] == [healthcare.pk]
     assert [link.productservice_id for link in imported.products.all()] == [product.pk]
     created = Customer.objects.get(name="Lakeside Clinic").history.get()
     assert list(created.segments.all()) == []
+
+
+def test_a_customer_update_shows_each_change_with_owners_and_segments_by_name(signed_in):
+    healthcare = SegmentFactory(name="Healthcare")
+    SegmentFactory(name="Public sector")
+    before = UserFactory(email="before@example.com")
+    UserFactory(email="after@example.com")
+    existing = CustomerFactory(
+        name="Klinikum Rhein-Main", country="DE", status="active", account_owner=before
+    )
+    existing.segments.add(healthcare)
+    csv_text = (
+        "name,country,status,segments,account_owner,tier\n"
+        "Klinikum Rhein-Main,DE,at risk,Healthcare; Public sector,after@example.com,"
+        f"{existing.tier}\n"
+    )
+
+    _, job = upload(signed_in, csv_text, kind="customers", name="customers.csv")
+
+    (change,) = job.preview["changes"]
+    assert change["name"] == "Klinikum Rhein-Main"
+    assert change["fields"] == [
+        {"column": "status", "old": "Active", "new": "At risk"},
+        {"column": "account_owner", "old": "before@example.com", "new": "after@example.com"},
+        {"column": "segments", "old": "Healthcare", "new": "Healthcare; Public sector"},
+    ]
+    page = signed_in.get(job.get_absolute_url()).content.decode()
+    assert "after@example.com" in page.split('id="import-changes"')[1]
