@@ -349,6 +349,7 @@ def history_entries_of(history: QuerySet, *, limit: int = HISTORY_LIMIT) -> list
                 "changes": changes,
                 "model": newer.instance_type,
                 "record_id": newer.id,
+                "history_id": newer.history_id,
                 "user_id": newer.history_user_id,
             }
         )

@@ -95,13 +95,16 @@ def filtered_list(
     return response
 
 
-def csv_download(name: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHttpResponse:
-    """Stream the rows as ``<name>-<today>.csv``, every cell safe for a spreadsheet."""
+def csv_download(
+    name: str, header: list[str], rows: Iterable[list[Any]], *, dated: bool = True
+) -> StreamingHttpResponse:
+    """Stream the rows as ``<name>-<today>.csv`` (``<name>.csv`` when not ``dated``),
+    every cell safe for a spreadsheet."""
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    stamp = f"-{timezone.localdate().isoformat()}" if dated else ""
+    response["Content-Disposition"] = f'attachment; filename="{name}{stamp}.csv"'
     return response
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("catalogue/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("catalogue/<int:pk>/void/", views.product_void, name="product_void"),
     path("import/", views.import_start_view, name="import_start"),
+    path("import/template/<slug:kind>.csv", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm_view, name="import_confirm"),
     path("export/customers.csv", views.export_customers, name="export_customers"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,9 @@ class QmsConfig(AppConfig):
 
     name = "qms"
     verbose_name = _("Quality management system")
+
+    def ready(self) -> None:
+        if settings.EXIT_WITH_PARENT:
+            from qms.processes import exit_with_parent  # noqa: PLC0415 - make run only
+
+            exit_with_parent()

@@ -210,6 +210,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_CONTROL_DIR = BROKER_DIR / "control"
     for _folder in (BROKER_QUEUE_DIR, BROKER_CONTROL_DIR):
         _folder.mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport, with a worker that stops as soon as it is asked;
+    # its timer thread, too, checks ten times a second rather than once, so that
+    # Ctrl-C on `make run` stops the worker well inside honcho's five seconds.
+    CELERY_BROKER_TRANSPORT = "core.broker:FilesystemTransport"
+    CELERY_WORKER_TIMER_PRECISION = 0.1
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder for in and out: the worker reads where the web process writes.
         "data_folder_in": str(BROKER_QUEUE_DIR),
@@ -237,6 +242,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # for all of them.
 CELERY_TASK_QUEUES = [Queue("default")]
 CELERY_TIMEZONE = "UTC"
+# Set by the Procfile (`make run`): each process stops when the one that started it
+# has gone (qms/processes.py), so none is left behind when honcho is killed.
+EXIT_WITH_PARENT = env.bool("EXIT_WITH_PARENT", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},

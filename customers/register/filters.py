@@ -1,13 +1,42 @@
+from typing import Any
+
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import ANY, VoidedHidden, YesNoWidget
-from customers.models import Contact, Customer, Segment
+from customers.models import Contact, Customer, ImportJob, Segment
 from customers.register import selectors
 
 
-class CustomerFilter(VoidedHidden):
+class ImportedBy(django_filters.FilterSet):
+    """``?import=<job id>``: only the records one import created or updated."""
+
+    # ``import`` is a Python keyword: the filter is declared under that name this way.
+    vars()["import"] = django_filters.ModelChoiceFilter(
+        label=_("Import"),
+        queryset=ImportJob.objects.filter(state=ImportJob.State.DONE),
+        method="imported",
+        widget=forms.HiddenInput,
+    )
+
+    def imported(self, queryset: QuerySet, name: str, job: ImportJob) -> QuerySet:
+        return selectors.imported_by(queryset, job)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if "import" in self.form.errors:
+            # An import that is not there (or not finished) shows nothing, not everything.
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    @property
+    def import_job(self) -> Any:
+        """Return the import the list is filtered by, if any (after validation)."""
+        return getattr(self.form, "cleaned_data", {}).get("import")
+
+
+class CustomerFilter(ImportedBy, VoidedHidden):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     segment = django_filters.ModelChoiceFilter(
         label=_("Segment"),
@@ -51,7 +80,7 @@ class CustomerFilter(VoidedHidden):
         return selectors.customers_matching(value, queryset)
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(ImportedBy):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=Contact.Language.choices, empty_label=ANY

@@ -168,22 +168,40 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind.choices)
     file = forms.FileField(
         label=_("CSV file"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+    )
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        choices=ImportJob.Encoding.choices,
+        initial=ImportJob.Encoding.UTF_8,
+        required=False,  # UTF-8 when not given
+        help_text=_(
+            "UTF-8 unless your spreadsheet saved the file otherwise: Excel on Windows "
+            "saves plain “CSV” in Windows-1252 and “Unicode Text” in UTF-16."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "UTF-8 CSV with a header row, %(limit)s at most. Nothing is imported until you "
+            "CSV with a header row, %(limit)s at most. Nothing is imported until you "
             "confirm the check."
         ) % {"limit": upload_limit()}
+
+    def clean_encoding(self) -> str:
+        return self.cleaned_data["encoding"] or ImportJob.Encoding.UTF_8
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if too_large(upload.size):
             raise forms.ValidationError(too_large_message())
-        if not (upload.name or "").lower().endswith(".csv"):
-            raise forms.ValidationError(_("Upload a .csv file (save the sheet as CSV UTF-8)."))
+        if not (upload.name or "").lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(
+                _(
+                    "Upload a .csv file (save the sheet as CSV UTF-8), or a .txt file saved "
+                    "as Unicode Text."
+                )
+            )
         return upload
 
 

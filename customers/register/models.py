@@ -435,9 +435,19 @@ class ImportJob(models.Model):
     # the rows of imports by it.
     HISTORY_REASON = _("CSV import")
 
+    class Encoding(models.TextChoices):
+        # Python codec names. Spreadsheets on Windows save plain "CSV" in Windows-1252
+        # and "Unicode Text" in UTF-16.
+        UTF_8 = "utf-8", _("UTF-8, with or without BOM (“CSV UTF-8”)")
+        WINDOWS_1252 = "cp1252", _("Windows-1252 (Excel on Windows, “CSV (Comma delimited)”)")
+        UTF_16 = "utf-16", _("UTF-16 (“Unicode Text”)")
+
     kind = models.CharField(_("what it imports"), max_length=10, choices=Kind.choices)
     file = PrivateFileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
+    encoding = models.CharField(
+        _("encoding"), max_length=10, choices=Encoding.choices, default=Encoding.UTF_8
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKING)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
@@ -445,6 +455,12 @@ class ImportJob(models.Model):
     preview = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # The history rows the import wrote: those with this reason among these ids. The
+    # lists filter on them (``?import=``) to show what the import created and updated,
+    # at any size and without keeping a list of ids.
+    history_reason = models.TextField(blank=True)
+    history_from = models.BigIntegerField(null=True, blank=True)
+    history_to = models.BigIntegerField(null=True, blank=True)
     # Set by the worker that took the job; a stale claim is given back by beat.
     claimed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -470,3 +486,9 @@ class ImportJob(models.Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.preview.get("errors"))
+
+    @property
+    def records_url(self) -> str:
+        """Return the list of the records this import created or updated."""
+        name = "contact_list" if self.kind == self.Kind.CONTACTS else "customer_list"
+        return f"{reverse(f'customers:{name}')}?import={self.pk}"

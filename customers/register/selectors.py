@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import HISTORY_LIMIT, merged_history
@@ -148,6 +147,22 @@ def contact_erasures(contact: Contact) -> QuerySet[Erasure]:
     return contact.erasures.select_related("performed_by")
 
 
+def imported_by(queryset: QuerySet, job: ImportJob) -> QuerySet:
+    """Return the records of ``queryset`` that the import created or updated.
+
+    Read from the history rows the import wrote (its reason, in its range of history
+    ids): a range of the history's primary key, whatever the size of the import.
+    """
+    if job.history_from is None or job.history_to is None:
+        return queryset.none()
+    history = queryset.model.history.filter(
+        history_id__gte=job.history_from,
+        history_id__lte=job.history_to,
+        history_change_reason=job.history_reason,
+    )
+    return queryset.filter(pk__in=history.values("id"))
+
+
 def recent_imports(limit: int = 10) -> QuerySet[ImportJob]:
     """Return the latest imports, newest first, with who uploaded each."""
     return ImportJob.objects.select_related("created_by")[:limit]
@@ -166,44 +181,30 @@ def contact_export() -> QuerySet[Contact]:
 # The customer's history ----------------------------------------------------------
 
 
-def _import_reasons() -> set[str]:
-    """Return the reason imports write on history rows, in every language."""
-    reasons = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            reasons.add(str(ImportJob.HISTORY_REASON))
-    return reasons
-
-
 def _link_imports(entries: list[dict[str, Any]]) -> None:
-    """Give each history entry an import wrote the import (``entry["import"]``).
-
-    An import names no job on the history rows it writes; the job is the finished
-    import of that kind, by the same person, that ran when the row was written (the
-    first to finish after it, should two overlap). One query for all the entries.
+    """Give each history entry an import wrote the import (``entry["import"]``): the
+    finished import of that kind whose range of history rows holds it (an import
+    records the first and last history rows it wrote). One query for all the entries.
     """
-    reasons = _import_reasons()
-    imported = [e for e in entries if e["reason"] in reasons and e["user_id"] is not None]
-    if not imported:
+    kinds = {Customer: ImportJob.Kind.CUSTOMERS, Contact: ImportJob.Kind.CONTACTS}
+    written = [e for e in entries if e["model"] in kinds and e.get("history_id")]
+    if not written:
         return
-    times = [e["when"] for e in imported]
+    ids = [entry["history_id"] for entry in written]
     jobs = list(
         ImportJob.objects.filter(
             state=ImportJob.State.DONE,
-            created_by__in={e["user_id"] for e in imported},
-            created_at__lte=max(times),
-            finished_at__gte=min(times),
-        ).order_by("finished_at")
+            history_from__lte=max(ids),
+            history_to__gte=min(ids),
+        ).order_by("history_from")
     )
-    kinds = {Customer: ImportJob.Kind.CUSTOMERS, Contact: ImportJob.Kind.CONTACTS}
-    for entry in imported:
+    for entry in written:
         entry["import"] = next(
             (
                 job
                 for job in jobs
-                if job.created_by_id == entry["user_id"]
-                and job.kind == kinds.get(entry["model"])
-                and job.created_at <= entry["when"] <= job.finished_at
+                if job.kind == kinds[entry["model"]]
+                and job.history_from <= entry["history_id"] <= job.history_to
             ),
             None,
         )

@@ -48,7 +48,7 @@ from customers.register.forms import (
     SegmentForm,
     SuppressionLiftForm,
 )
-from customers.register.imports import jobs
+from customers.register.imports import guide, jobs
 
 CUSTOMERS = (gettext_lazy("Customers"), "customers:customer_list")
 
@@ -495,14 +495,27 @@ def product_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("customers.add_importjob", "customers.add_contact", "customers.add_customer")
 def import_start_view(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV file; it is checked (a dry run) before anything is imported."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    """Upload a CSV file; it is checked (a dry run) before anything is imported.
+
+    ``?kind=`` and ``?encoding=`` preselect the choices, so that "upload a corrected
+    file" keeps those of the import it corrects.
+    """
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            name: request.GET[name]
+            for name, choices in (("kind", ImportJob.Kind), ("encoding", ImportJob.Encoding))
+            if request.GET.get(name) in choices.values
+        },
+    )
     job = submit(
         request,
         form,
         lambda data: jobs.import_start(
             kind=data["kind"],
             upload=data["file"],
+            encoding=data["encoding"],
             by=acting_user(request),
         ),
     )
@@ -511,8 +524,24 @@ def import_start_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "customers/register/import_form.html",
-        {"form": form, "recent": selectors.recent_imports()},
+        {
+            "form": form,
+            "recent": selectors.recent_imports(),
+            "guides": [
+                (kind, label, guide.columns(kind)) for kind, label in ImportJob.Kind.choices
+            ],
+        },
     )
+
+
+@permission_required("customers.add_importjob", "customers.add_contact", "customers.add_customer")
+def import_template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+    """Download a CSV file with the import's columns and one row that imports cleanly."""
+    if kind not in ImportJob.Kind.values:
+        raise Http404
+    header = exports.CONTACT_HEADER if kind == ImportJob.Kind.CONTACTS else exports.CUSTOMER_HEADER
+    row = guide.example_row(kind, by=acting_user(request))
+    return csv_download(f"{kind}-import-template", header, [row], dated=False)
 
 
 @permission_required("customers.view_importjob")

@@ -29,6 +29,7 @@ SAMPLES = {
     "app_label": "core",
     "model_name": "user",
     "field_name": "email",
+    "kind": "contacts",
     "uidb64": "MQ",
     "token": "set-password",
     "url": "no-such-page/",

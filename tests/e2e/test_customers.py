@@ -53,10 +53,17 @@ def test_a_quality_manager_creates_a_customer_imports_contacts_and_sees_the_hist
     page.get_by_role("button", name="Check the file").click()
     visit(name="import-preview")
     assert page.get_by_role("heading", name="What the import would do").is_visible()
+    changes = page.get_by_role("table", name="What the updates change")
+    assert changes.get_by_role("cell", name="Dana M. Scott").is_visible()
     assert Contact.objects.count() == 1
     page.get_by_role("button", name="Import now").click()
     visit(name="import-done")
     assert page.get_by_text("Imported: 1 created, 1 updated.").is_visible()
+    page.get_by_role("link", name="See the contacts it created or updated").click()
+    visit(name="imported-contacts")
+    assert page.get_by_role("link", name="Sam Lee").is_visible()
+    assert page.get_by_role("link", name="Dana M. Scott").is_visible()
+    assert Contact.objects.count() == 2
 
     customer = Customer.objects.get(name="Lakeside Clinic")
     page.goto(customer.get_absolute_url())

@@ -14,6 +14,6 @@ CHECKERS: dict[str, Callable[[list[dict[str, str]]], Plan]] = {
 }
 
 
-def check(kind: str, data: bytes) -> Plan:
+def check(kind: str, data: bytes, encoding: str = ImportJob.Encoding.UTF_8) -> Plan:
     """Return what importing the file would do; raise ImportFileError if it is unreadable."""
-    return CHECKERS[kind](read_csv(data, kind))
+    return CHECKERS[kind](read_csv(data, kind, encoding))

@@ -9,8 +9,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer, ImportJob, SuppressedEmail, email_hash
-from customers.register.imports.plan import Plan, columns_present
+from customers.register.imports.plan import Plan, columns_present, shown
 from customers.register.imports.reading import (
+    CHOICE_COLUMNS,
     choice_labels,
     length_refusal,
     parse_bool,
@@ -50,6 +51,8 @@ CONTACT_COLUMN_FIELDS = {
     "consent_source": ["consent_source"],
     "opted_out": ["opted_out"],
 }
+
+CHOICES = CHOICE_COLUMNS[ImportJob.Kind.CONTACTS]
 
 CONTACT_FIELDS = [
     "name",
@@ -115,7 +118,7 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
             plan.creates.append({"customer_id": customer_id, "email": email, **values})
             action = "create"
         else:
-            action = _plan_contact_update(plan, contact, row, values)
+            action = _plan_contact_update(plan, number, contact, row, values)
         if len(plan.sample) < 20:
             plan.sample.append(
                 {
@@ -130,20 +133,34 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
 
 
 def _plan_contact_update(
-    plan: Plan, contact: Contact, row: dict[str, str], values: dict[str, Any]
+    plan: Plan, number: int, contact: Contact, row: dict[str, str], values: dict[str, Any]
 ) -> str:
     """Plan the update of an existing contact; return the action."""
     values = columns_present(values, row, CONTACT_COLUMN_FIELDS)
     if "consent_source" not in row and contact.consent_source and values.get("consent"):
         # The file says nothing of the source: keep the one recorded.
         values.pop("consent_source", None)
-    if all(getattr(contact, name) == value for name, value in values.items()):
+    changed = [name for name, value in values.items() if getattr(contact, name) != value]
+    if not changed:
         plan.unchanged += 1
         return "unchanged"
+    if plan.wants_changes():
+        plan.change(
+            number,
+            {"name": contact.name, "email": contact.email, "customer": row["customer"]},
+            [
+                (name, _shown(name, getattr(contact, name)), _shown(name, values[name]))
+                for name in changed
+            ],
+        )
     for name, value in values.items():
         setattr(contact, name, value)
     plan.updates.append(contact)
     return "update"
+
+
+def _shown(name: str, value: Any) -> str:
+    return shown(value, CHOICES.get(name))
 
 
 def _resolve_customer(
@@ -187,14 +204,14 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
     if too_long := length_refusal(Contact, "role", role):
         plan.error(number, "role", too_long)
     language = parse_choice(
-        row.get("language", ""), Contact.Language, Contact.Language.ENGLISH, plan.language
+        row.get("language", ""), CHOICES["language"], Contact.Language.ENGLISH, plan.language
     )
     if language is None:
         plan.error(
             number,
             "language",
             _("The language must be one of: %(choices)s.")
-            % {"choices": choice_labels(Contact.Language)},
+            % {"choices": choice_labels(CHOICES["language"])},
         )
     consent = parse_bool(row.get("consent", ""))
     if consent is None:
@@ -202,13 +219,15 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
     consent_on = parse_date(row.get("consent_on", "")) if row.get("consent_on") else None
     if row.get("consent_on") and consent_on is None:
         plan.error(number, "consent_on", _("The date must be written as YYYY-MM-DD."))
-    source = parse_choice(row.get("consent_source", ""), Contact.ConsentSource, "", plan.language)
+    source = parse_choice(
+        row.get("consent_source", ""), CHOICES["consent_source"], "", plan.language
+    )
     if source is None:
         plan.error(
             number,
             "consent_source",
             _("The consent source must be one of: %(choices)s.")
-            % {"choices": choice_labels(Contact.ConsentSource)},
+            % {"choices": choice_labels(CHOICES["consent_source"])},
         )
     if consent:
         if consent_on is None and not row.get("consent_on"):

@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, ImportJob, Segment
-from customers.register.imports.plan import Plan, columns_present
+from customers.register.imports.plan import Plan, columns_present, shown
 from customers.register.imports.reading import (
+    CHOICE_COLUMNS,
     choice_labels,
     length_refusal,
     parse_choice,
@@ -26,6 +26,9 @@ CUSTOMER_COLUMN_FIELDS = {
     "lost_reason": ["lost_reason"],
     "notes": ["notes"],
 }
+CHOICES = CHOICE_COLUMNS[ImportJob.Kind.CUSTOMERS]
+# The column a field is read from, where the two differ.
+COLUMN_OF = {"account_owner_id": "account_owner"}
 CUSTOMER_FIELDS = [
     "kind",
     "status",
@@ -44,7 +47,8 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
         (customer.name.lower(), str(customer.country)): customer
         for customer in Customer.objects.active().prefetch_related("segments")
     }
-    segments = dict(Segment.objects.active().values_list(Lower("name"), "pk"))
+    segment_names = dict(Segment.objects.active().values_list("pk", "name"))
+    segments = {name.lower(): pk for pk, name in segment_names.items()}
     owners = dict(account_owners().values_list("email", "pk"))
     seen: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=2):
@@ -84,8 +88,9 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
                 plan,
                 number,
                 customer,
-                columns_present(values, row, CUSTOMER_COLUMN_FIELDS),
-                segment_ids if "segments" in row else None,
+                values=columns_present(values, row, CUSTOMER_COLUMN_FIELDS),
+                segment_ids=segment_ids if "segments" in row else None,
+                names=Names(owners, segment_names),
             )
             if planned is None:
                 continue
@@ -113,12 +118,29 @@ def _segment_ids(
     return ids
 
 
+class Names:
+    """Names the preview shows for the ids an update changes: owners' emails, segments."""
+
+    def __init__(self, owners: dict[str, int], segments: dict[int, str]) -> None:
+        self._owners = owners
+        self._emails: dict[int, str] | None = None
+        self.segments = segments
+
+    def owner(self, user_id: int | None) -> str:
+        if self._emails is None:
+            # Built only when an update changes an owner, once.
+            self._emails = {pk: email for email, pk in self._owners.items()}
+        return self._emails.get(user_id, "") if user_id else ""
+
+
 def _plan_customer_update(
     plan: Plan,
     number: int,
     customer: Customer,
+    *,
     values: dict[str, Any],
     segment_ids: list[int] | None,
+    names: Names,
 ) -> str | None:
     """Plan the update of an existing customer; return the action, or None on an error."""
     status = values.get("status", customer.status)
@@ -135,30 +157,59 @@ def _plan_customer_update(
         return None
     changed = [n for n, v in values.items() if getattr(customer, n) != v]
     current_segments = {segment.pk for segment in customer.segments.all()}
-    if not changed and (segment_ids is None or current_segments == set(segment_ids)):
+    segments_change = segment_ids is not None and current_segments != set(segment_ids)
+    if not changed and not segments_change:
         plan.unchanged += 1
         return "unchanged"
+    if plan.wants_changes():
+        fields = [
+            (
+                COLUMN_OF.get(n, n),
+                _shown(n, getattr(customer, n), names),
+                _shown(n, values[n], names),
+            )
+            for n in changed
+        ]
+        if segments_change:
+            fields.append(
+                (
+                    "segments",
+                    _segment_names(current_segments, names),
+                    _segment_names(segment_ids or [], names),
+                )
+            )
+        plan.change(number, {"name": customer.name, "email": "", "customer": customer.name}, fields)
     for n, v in values.items():
         setattr(customer, n, v)
     plan.updates.append(customer)
     return "update"
 
 
+def _shown(name: str, value: Any, names: Names) -> str:
+    if name == "account_owner_id":
+        return names.owner(value)
+    return shown(value, CHOICES.get(name))
+
+
+def _segment_names(ids: Any, names: Names) -> str:
+    return "; ".join(sorted((names.segments.get(pk, "") for pk in ids), key=str.lower))
+
+
 def _customer_values(
     plan: Plan, number: int, row: dict[str, str], owners: dict[str, int]
 ) -> dict[str, Any]:
-    def choice(column: str, choices: Any, default: str) -> str:
-        value = parse_choice(row.get(column, ""), choices, default, plan.language)
+    def choice(column: str, default: str) -> str:
+        value = parse_choice(row.get(column, ""), CHOICES[column], default, plan.language)
         if value is None:
             plan.error(
                 number,
                 column,
-                _("Must be one of: %(choices)s.") % {"choices": choice_labels(choices)},
+                _("Must be one of: %(choices)s.") % {"choices": choice_labels(CHOICES[column])},
             )
             return default
         return value
 
-    status = choice("status", Customer.Status, Customer.Status.PROSPECT)
+    status = choice("status", Customer.Status.PROSPECT)
     owner_email = row.get("account_owner", "").lower()
     owner_id = owners.get(owner_email) if owner_email else None
     if owner_email and owner_id is None:
@@ -178,11 +229,11 @@ def _customer_values(
     if status == Customer.Status.LOST and (lost_on is None or not lost_reason):
         plan.error(number, "status", _("A lost customer needs lost_on and lost_reason."))
     return {
-        "kind": choice("kind", Customer.Kind, Customer.Kind.ORGANISATION),
+        "kind": choice("kind", Customer.Kind.ORGANISATION),
         "status": status,
         "account_owner_id": owner_id,
-        "tier": choice("tier", Customer.Tier, Customer.Tier.STANDARD),
-        "revenue_band": choice("revenue_band", Customer.RevenueBand, ""),
+        "tier": choice("tier", Customer.Tier.STANDARD),
+        "revenue_band": choice("revenue_band", ""),
         "lost_on": lost_on if status == Customer.Status.LOST else None,
         "lost_reason": lost_reason if status == Customer.Status.LOST else "",
         "notes": row.get("notes", ""),

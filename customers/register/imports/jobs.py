@@ -33,12 +33,19 @@ def _rows_in(data: bytes) -> int:
 
 
 @transaction.atomic
-def import_start(*, kind: str, upload: UploadedFile, by: User) -> ImportJob:
-    """Store an uploaded file and check it (the dry run): now, or in a task if large."""
+def import_start(
+    *, kind: str, upload: UploadedFile, by: User, encoding: str = ImportJob.Encoding.UTF_8
+) -> ImportJob:
+    """Store an uploaded file and check it (the dry run): now, or in a task if large.
+
+    ``encoding`` is the one the person chose for the file (UTF-8 unless they say).
+    """
     if too_large(upload.size):
         raise ValidationError({"file": too_large_message()})
     data = upload.read()
-    job = ImportJob(kind=kind, original_name=upload.name or "upload.csv", created_by=by)
+    job = ImportJob(
+        kind=kind, encoding=encoding, original_name=upload.name or "upload.csv", created_by=by
+    )
     job.total_rows = _rows_in(data)
     upload.seek(0)
     job.file.save(upload.name or "upload.csv", upload, save=False)
@@ -57,7 +64,7 @@ def _read(job: ImportJob) -> bytes:
 
 def _check(job: ImportJob, data: bytes) -> Plan | None:
     try:
-        plan = checks.check(job.kind, data)
+        plan = checks.check(job.kind, data, job.encoding)
     except ImportFileError as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             state=State.FAILED, error=str(exc), claimed_at=None, finished_at=timezone.now()
@@ -124,8 +131,12 @@ def _run(job: ImportJob, by: User) -> None:
     def progress(done: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
 
+    reason = _("CSV import #%(number)d (%(file)s)") % {
+        "number": job.pk,
+        "file": job.original_name,
+    }
     try:
-        result = writer.apply(plan, by=by, progress=progress)
+        applied = writer.apply(plan, by=by, reason=reason, progress=progress)
     except Exception as exc:
         logger.exception("Import %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -137,7 +148,10 @@ def _run(job: ImportJob, by: User) -> None:
         return
     ImportJob.objects.filter(pk=job.pk).update(
         state=State.DONE,
-        result=result,
+        result={"created": applied.created, "updated": applied.updated},
+        history_reason=reason,
+        history_from=applied.history_from,
+        history_to=applied.history_to,
         processed_rows=plan.total,
         claimed_at=None,
         finished_at=timezone.now(),

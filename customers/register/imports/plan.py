@@ -1,11 +1,19 @@
 """What importing a file would do: the plan a check makes and the writer carries out."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from django.utils.text import Truncator
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 MAX_REPORTED = 200
+# Updates shown field by field in the preview: the first ones in the file. Only these
+# are compared value by value, so a file of 50,000 updates costs no more to check.
+MAX_CHANGES = 20
+SHOWN_LENGTH = 200
 
 
 @dataclass
@@ -20,12 +28,29 @@ class Plan:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
     segment_links: dict[int, list[int]] = field(default_factory=dict)
     # Looked up once: choice labels are matched in the language of the request.
     language: str = field(default_factory=lambda: get_language() or "en")
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append({"row": row, "column": column, "message": message})
+
+    def wants_changes(self) -> bool:
+        """Return whether the preview still shows the next update field by field."""
+        return len(self.changes) < MAX_CHANGES
+
+    def change(
+        self, row: int, record: dict[str, str], fields: Iterable[tuple[str, str, str]]
+    ) -> None:
+        """Show an update in the preview: each column it changes, now and after."""
+        self.changes.append(
+            {
+                "row": row,
+                **record,
+                "fields": [{"column": c, "old": old, "new": new} for c, old, new in fields],
+            }
+        )
 
     def preview(self) -> dict[str, Any]:
         return {
@@ -41,6 +66,8 @@ class Plan:
             "more_errors": max(0, len(self.errors) - MAX_REPORTED),
             "skipped": self.skipped[:MAX_REPORTED],
             "sample": self.sample[:20],
+            "changes": self.changes,
+            "more_changes": max(0, len(self.updates) - len(self.changes)),
         }
 
 
@@ -50,3 +77,16 @@ def columns_present(
     """Keep the values whose columns the file has: an update leaves the others alone."""
     kept = {field for column, names in fields.items() if column in row for field in names}
     return {name: value for name, value in values.items() if name in kept}
+
+
+def shown(value: Any, choices: Any = None) -> str:
+    """Return a value as the preview shows it: a choice's label, yes or no, a date."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return value.isoformat()
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    return Truncator(str(value)).chars(SHOWN_LENGTH)

@@ -5,6 +5,7 @@ rows keyed by checked column names, and the ``parse_*`` functions turn one cell 
 a value (``None`` when the cell cannot be read).
 """
 
+import codecs
 import csv
 import io
 from datetime import date
@@ -16,10 +17,11 @@ from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from core.limits import over_limit
-from customers.models import ImportJob
+from customers.models import Contact, Customer, ImportJob
 
 CONTACT_COLUMNS = {
     "required": ["customer", "name", "email"],
@@ -53,6 +55,20 @@ COLUMNS: dict[str, dict[str, list[str]]] = {
     ImportJob.Kind.CONTACTS: CONTACT_COLUMNS,
     ImportJob.Kind.CUSTOMERS: CUSTOMER_COLUMNS,
 }
+# The columns that take one of a model's choices, by value or label: the checks read
+# their choices here and the import page lists them from here.
+CHOICE_COLUMNS: dict[str, dict[str, Any]] = {
+    ImportJob.Kind.CONTACTS: {
+        "language": Contact.Language,
+        "consent_source": Contact.ConsentSource,
+    },
+    ImportJob.Kind.CUSTOMERS: {
+        "kind": Customer.Kind,
+        "status": Customer.Status,
+        "tier": Customer.Tier,
+        "revenue_band": Customer.RevenueBand,
+    },
+}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 
@@ -79,25 +95,99 @@ def too_large(size: int | None) -> bool:
     return size is not None and size > settings.IMPORT_MAX_UPLOAD_BYTES
 
 
-def read_csv(data: bytes, kind: str) -> list[dict[str, str]]:
+ACCEPTED = _lazy(
+    "The import reads UTF-8 files, with or without a BOM (“CSV UTF-8” in a spreadsheet), "
+    "and, when you choose them on the upload form, Windows-1252 (Excel's plain “CSV” on "
+    "Windows) and UTF-16 (“Unicode Text”)."
+)
+UTF_16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+Encoding = ImportJob.Encoding
+NAMES = {Encoding.UTF_8: "UTF-8", Encoding.WINDOWS_1252: "Windows-1252", Encoding.UTF_16: "UTF-16"}
+
+
+def decode(data: bytes, encoding: str = Encoding.UTF_8) -> str:
+    """Return the file's text in the chosen encoding, or say why it cannot be read.
+
+    A file that is plainly in another encoding (a byte order mark, NUL bytes, UTF-8
+    read as Windows-1252) is refused with the encoding to choose, rather than read
+    into garbled names; a byte that cannot be read is named with its line.
+    """
+    chosen = Encoding(encoding)
+    looks_utf_16 = data.startswith(UTF_16_BOMS) or b"\x00" in data
+    if chosen == Encoding.UTF_16:
+        if not looks_utf_16:
+            raise ImportFileError(
+                _("The file is not UTF-16 text: choose the encoding it was saved in. %(accepted)s")
+                % {"accepted": ACCEPTED}
+            )
+        if not data.startswith(UTF_16_BOMS):
+            # No byte order mark: the zero bytes of plain letters say which order.
+            encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+    elif looks_utf_16:
+        raise ImportFileError(
+            _("The file is UTF-16 text (“Unicode Text”): choose UTF-16 as its encoding.")
+        )
+    elif chosen == Encoding.WINDOWS_1252 and _is_utf_8(data):
+        raise ImportFileError(
+            _(
+                "The file is UTF-8 text, not Windows-1252: choose UTF-8 as its encoding "
+                "(read as Windows-1252, its accented letters would be garbled)."
+            )
+        )
+    codec = "utf-8-sig" if chosen == Encoding.UTF_8 else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        readable = data[: exc.start].decode(codec, errors="replace")
+        raise ImportFileError(
+            _(
+                "Line %(line)d cannot be read as %(encoding)s (byte %(position)d of the "
+                "file): the file was saved in another encoding. %(accepted)s Save it "
+                'from your spreadsheet as "CSV UTF-8", or choose the encoding it was '
+                "saved in, and upload it again."
+            )
+            % {
+                "line": readable.count("\n") + 1,
+                "encoding": NAMES[chosen],
+                "position": exc.start + 1,
+                "accepted": ACCEPTED,
+            }
+        ) from exc
+
+
+def _is_utf_8(data: bytes) -> bool:
+    """Return whether the file has UTF-8 text beyond plain ASCII."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_csv(data: bytes, kind: str, encoding: str = Encoding.UTF_8) -> list[dict[str, str]]:
     """Return the rows of a CSV file as dicts keyed by its (checked) headers."""
     if too_large(len(data)):
         raise ImportFileError(too_large_message())
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 text (byte %(position)d cannot be read). Save it "
-                'from your spreadsheet as "CSV UTF-8" and upload it again.'
-            )
-            % {"position": exc.start + 1}
-        ) from exc
+    text = decode(data, encoding)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
     first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Commas, or what spreadsheets write elsewhere: semicolons where the comma is the
+    # decimal mark, tabs in "Unicode Text".
+    delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _rows(reader, kind)
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("Line %(line)d cannot be read as CSV (%(error)s).")
+            % {"line": reader.line_num, "error": exc}
+        ) from exc
+
+
+def _rows(reader: Any, kind: str) -> list[dict[str, str]]:
     headers = [name.strip().lower() for name in next(reader, [])]
     columns = COLUMNS[kind]
     missing = [name for name in columns["required"] if name not in headers]

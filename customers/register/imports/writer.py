@@ -1,6 +1,7 @@
 """Carry out a checked plan: all rows in one transaction, with their history."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -23,12 +24,33 @@ def _batches(items: list[Any]) -> Iterable[list[Any]]:
         yield items[start : start + BATCH_SIZE]
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What an import did, and where its history rows are: those with its reason
+    among the ids from ``history_from`` to ``history_to``."""
+
+    created: int
+    updated: int
+    history_from: int
+    history_to: int
+
+
 @transaction.atomic
-def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Carry out a plan with no errors in one transaction; return what it did."""
+def apply(
+    plan: Plan,
+    *,
+    by: User,
+    reason: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> Applied:
+    """Carry out a plan with no errors in one transaction; return what it did.
+
+    ``reason`` goes on every history row the import writes (an import job names
+    itself there, so its records can be listed); by default "CSV import".
+    """
     if plan.errors:
         raise ValueError("a plan with errors is never applied")
-    reason = str(ImportJob.HISTORY_REASON)
+    reason = reason or str(ImportJob.HISTORY_REASON)
     model = Contact if plan.kind == ImportJob.Kind.CONTACTS else Customer
     fields = CONTACT_FIELDS if model is Contact else CUSTOMER_FIELDS
     history = model.history.model
@@ -61,7 +83,15 @@ def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None
         )
     if model is Customer:
         _record_links_in_history([c.pk for c in plan.creates + plan.updates], last_history_id)
-    return {"created": len(plan.creates), "updated": len(plan.updates)}
+    # Every history row written since is in the range: the ids only grow, and ours
+    # were taken after the first was read.
+    history_to = history.objects.aggregate(last=Max("history_id"))["last"] or 0
+    return Applied(
+        created=len(plan.creates),
+        updated=len(plan.updates),
+        history_from=last_history_id + 1,
+        history_to=history_to,
+    )
 
 
 def _record_links_in_history(customer_ids: list[int], after_history_id: int) -> None:

@@ -21,11 +21,15 @@ def signed_in(client, quality_manager):
     return client
 
 
-def upload(client, text, kind="contacts", name="contacts.csv", encoding="utf-8"):
-    """Upload a CSV file through the import page; return the response and the job."""
+def upload(client, text, *, kind="contacts", name="contacts.csv", encoding="utf-8", choose=None):
+    """Upload a CSV file through the import page; return the response and the job.
+
+    ``encoding`` writes the text; ``choose`` is the encoding picked on the form (none:
+    the form's default, UTF-8).
+    """
     data = text.encode(encoding) if isinstance(text, str) else text
-    response = client.post(
-        reverse("customers:import_start"),
-        {"kind": kind, "file": SimpleUploadedFile(name, data, content_type="text/csv")},
-    )
+    fields = {"kind": kind, "file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    if choose is not None:
+        fields["encoding"] = choose
+    response = client.post(reverse("customers:import_start"), fields)
     return response, ImportJob.objects.order_by("-pk").first()

@@ -74,8 +74,8 @@ def test_the_history_tab_shows_the_contacts_changes_imports_and_erasures_newest_
     ]
     assert said == [
         ("2026-03-04", sam, "erased", ""),
-        ("2026-03-03", dana, "changed", "CSV import"),
-        ("2026-03-03", sam, "created", "CSV import"),
+        ("2026-03-03", dana, "changed", f"CSV import #{job.pk} (team.csv)"),
+        ("2026-03-03", sam, "created", f"CSV import #{job.pk} (team.csv)"),
         ("2026-03-02", dana, "changed", ""),
         ("2026-03-01", dana, "created", ""),
         ("2026-02-28", customer, "created", ""),
@@ -100,7 +100,7 @@ def test_an_import_of_the_other_kind_is_not_linked(quality_manager):
 
     entries = selectors.customer_history(customer)["entries"]
 
-    assert entries[0]["reason"] == "CSV import"
+    assert entries[0]["reason"].startswith("CSV import #")
     assert entries[0].get("import") is None
 
 

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from core.roles import Role
 from core.services import record_void
-from customers.models import Contact, ImportJob, SuppressedEmail, email_hash
+from customers.models import Contact, Customer, ImportJob, SuppressedEmail, email_hash
 from customers.register import services
-from customers.register.imports import jobs
+from customers.register.imports import checks, jobs, writer
 from tests.factories import (
     CommitmentFactory,
     ContactFactory,
@@ -66,6 +66,52 @@ def lifts(count, user):
             lifted_by=UserFactory(role=Role.QUALITY_MANAGER),
             lift_reason="Asked again by email.",
         )
+
+
+IMPORTED_CONTACTS, IMPORTED_CUSTOMERS = 4242, 4243
+
+
+def _import(job_id, kind, csv_text, user):
+    """Import a file through the checks and the writer as the job ``job_id``."""
+    job = ImportJob.objects.filter(pk=job_id).first() or ImportJob.objects.create(
+        pk=job_id,
+        kind=kind,
+        state=ImportJob.State.DONE,
+        file=f"imports/{kind}.csv",
+        original_name=f"{kind}.csv",
+        created_by=user,
+        history_reason=f"CSV import #{job_id} ({kind}.csv)",
+    )
+    applied = writer.apply(
+        checks.check(kind, csv_text.encode()), by=user, reason=job.history_reason
+    )
+    job.history_from = job.history_from or applied.history_from
+    job.history_to = applied.history_to
+    job.save()
+
+
+def imported_contacts(count, user):
+    """Contacts one import wrote, beside customers and contacts it did not."""
+    customers(count, user)
+    customer = CustomerFactory(name=f"Imported {Contact.objects.count()}")
+    rows = "".join(
+        f"{customer.name},Person {n},person{n}@{customer.pk}.example\n" for n in range(count)
+    )
+    _import(IMPORTED_CONTACTS, ImportJob.Kind.CONTACTS, "customer,name,email\n" + rows, user)
+
+
+def imported_customers(count, user):
+    """Customers one import wrote (in a segment, with an owner), beside others."""
+    customers(count, user)
+    segment = SegmentFactory()
+    offset = Customer.objects.count()
+    rows = "".join(f"Imported {offset + n},GB,{segment.name},{user.email}\n" for n in range(count))
+    _import(
+        IMPORTED_CUSTOMERS,
+        ImportJob.Kind.CUSTOMERS,
+        "name,country,segments,account_owner\n" + rows,
+        user,
+    )
 
 
 def customer_related(count, customer):
@@ -134,14 +180,19 @@ PINS = [
     Pin("customers:contact_list", customers, 6, {"language": "en"}, headers=HTMX),
     Pin("customers:contact_list", customers, 6, {"q": "example.org", "ordering": "customer"}),
     Pin("customers:contact_list", customers, 6, {"consent": "true", "language": "en"}),
+    # One more: the import the list is filtered by.
+    Pin("customers:contact_list", imported_contacts, 7, {"import": str(IMPORTED_CONTACTS)}),
+    # Two more for the bulk form's choices (segments, account owners).
+    Pin("customers:customer_list", imported_customers, 12, {"import": str(IMPORTED_CUSTOMERS)}),
     Pin("customers:segment_list", segments, 6),
     Pin("customers:product_list", products, 6),
     Pin("customers:import_start", imports, 5),
     Pin("customers:suppression_lift", lifts, 5),
     # The history tab also reads the contacts' history rows and the erasures.
-    Pin("customers:customer_detail", customer_related, 19, record=customer_of),
+    # One more for the imports that wrote the history rows shown.
+    Pin("customers:customer_detail", customer_related, 20, record=customer_of),
     # One query names every account owner the history shows, not one per row.
-    Pin("customers:customer_detail", customer_owner_changes, 18, record=customer_of),
+    Pin("customers:customer_detail", customer_owner_changes, 19, record=customer_of),
     # One more names the imports that wrote contacts' rows, whatever their number.
     Pin("customers:customer_detail", contact_history, 18, record=customer_of),
 ]

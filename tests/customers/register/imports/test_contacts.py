@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from customers.models import Contact, SuppressedEmail, email_hash
 from customers.register.imports import contacts as contact_checks
+from customers.register.imports import plan as plan_module
 from tests.customers.register.conftest import CONTACT_HEADER, upload
 from tests.factories import (
     ContactFactory,
@@ -71,7 +72,7 @@ def test_an_existing_contact_is_updated_not_doubled(signed_in):
     assert Contact.objects.count() == 1
     contact.refresh_from_db()
     assert (contact.name, contact.language) == ("Priya Nair", "hi")
-    assert contact.history.first().history_change_reason == "CSV import"
+    assert contact.history.first().history_change_reason == f"CSV import #{job.pk} (contacts.csv)"
 
 
 def test_an_unchanged_row_writes_no_history(signed_in):
@@ -178,3 +179,60 @@ def test_a_value_over_a_columns_limit_is_an_error_saying_the_limit_never_cut(sig
         (5, "phone"): "At most 40 characters are allowed; this has 41.",
     }
     assert not Contact.objects.exists()
+
+
+def test_an_update_shows_in_the_preview_each_field_it_changes_old_and_new(signed_in):
+    ContactFactory(
+        customer=CustomerFactory(name="Bharat Textiles"),
+        email="priya@bharat.example",
+        name="P Nair",
+        phone="+91 22 5555 0100",
+        language="en",
+        consent=False,
+        consent_on=None,
+        consent_source="",
+    )
+    csv_text = CONTACT_HEADER + (
+        "Bharat Textiles,Priya Nair,priya@bharat.example,+91 22 5555 0100,hi,yes,2026-03-01,no\n"
+        "Bharat Textiles,Ravi Rao,ravi@bharat.example,,en,no,,no\n"
+    )
+
+    _, job = upload(signed_in, csv_text)
+
+    (change,) = job.preview["changes"]
+    assert (change["row"], change["name"], change["email"]) == (
+        2,
+        "P Nair",
+        "priya@bharat.example",
+    )
+    assert change["fields"] == [
+        {"column": "name", "old": "P Nair", "new": "Priya Nair"},
+        {"column": "language", "old": "English", "new": "Hindi"},
+        {"column": "consent", "old": "no", "new": "yes"},
+        {"column": "consent_on", "old": "", "new": "2026-03-01"},
+        {"column": "consent_source", "old": "", "new": "Imported list"},
+    ]
+    assert job.preview["more_changes"] == 0
+    page = signed_in.get(job.get_absolute_url()).content.decode()
+    table = page.split('id="import-changes"')[1].split("</table>")[0]
+    assert "What the updates change" in table
+    assert '<td class="text-break">English</td>' in table
+    assert '<td class="text-break">Hindi</td>' in table
+    assert "phone" not in table
+
+
+def test_the_preview_shows_the_first_updates_field_by_field_and_counts_the_rest(
+    signed_in, monkeypatch
+):
+    monkeypatch.setattr(plan_module, "MAX_CHANGES", 2)
+    acme = CustomerFactory(name="Acme")
+    for n in range(4):
+        ContactFactory(customer=acme, email=f"p{n}@acme.example", name=f"Old {n}")
+    rows = "".join(f"Acme,New {n},p{n}@acme.example\n" for n in range(4))
+
+    _, job = upload(signed_in, "customer,name,email\n" + rows)
+
+    assert [change["row"] for change in job.preview["changes"]] == [2, 3]
+    assert job.preview["more_changes"] == 2
+    page = signed_in.get(job.get_absolute_url()).content.decode()
+    assert "the first rows; 2 more rows are updated" in page

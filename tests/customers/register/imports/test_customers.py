@@ -66,7 +66,7 @@ def test_a_customer_import_records_the_links_in_the_history_it_writes(signed_in)
     signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
 
     imported = existing.history.latest()
-    assert imported.history_change_reason == "CSV import"
+    assert imported.history_change_reason == f"CSV import #{job.pk} (customers.csv)"
     assert [link.segment_id for link in imported.segments.all()] == [healthcare.pk]
     assert [link.productservice_id for link in imported.products.all()] == [product.pk]
     created = Customer.objects.get(name="Lakeside Clinic").history.get()
@@ -119,3 +119,31 @@ def test_free_text_over_10000_characters_is_an_error_saying_the_limit(signed_in)
             "message": "At most 10,000 characters are allowed; this has 10,005.",
         }
     ]
+
+
+def test_a_customer_update_shows_each_change_with_owners_and_segments_by_name(signed_in):
+    healthcare = SegmentFactory(name="Healthcare")
+    SegmentFactory(name="Public sector")
+    before = UserFactory(email="before@example.com", role=Role.STAFF)
+    UserFactory(email="after@example.com", role=Role.STAFF)
+    existing = CustomerFactory(
+        name="Klinikum Rhein-Main", country="DE", status="active", account_owner=before
+    )
+    existing.segments.add(healthcare)
+    csv_text = (
+        "name,country,status,segments,account_owner,tier\n"
+        "Klinikum Rhein-Main,DE,at risk,Healthcare; Public sector,after@example.com,"
+        f"{existing.tier}\n"
+    )
+
+    _, job = upload(signed_in, csv_text, kind="customers", name="customers.csv")
+
+    (change,) = job.preview["changes"]
+    assert change["name"] == "Klinikum Rhein-Main"
+    assert change["fields"] == [
+        {"column": "status", "old": "Active", "new": "At risk"},
+        {"column": "account_owner", "old": "before@example.com", "new": "after@example.com"},
+        {"column": "segments", "old": "Healthcare", "new": "Healthcare; Public sector"},
+    ]
+    page = signed_in.get(job.get_absolute_url()).content.decode()
+    assert "after@example.com" in page.split('id="import-changes"')[1]
