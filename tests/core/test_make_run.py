@@ -2,10 +2,13 @@
 the links in the emails they send point at the port the person opened."""
 
 import os
+import shutil
 import subprocess  # nosec B404 - runs the project's own Makefile
 from pathlib import Path
 
 from django.conf import settings
+
+MAKE = shutil.which("make") or "/usr/bin/make"
 
 
 def _make_run(tmp_path: Path, *args: str, site_url: str | None = None) -> str:
@@ -14,7 +17,7 @@ def _make_run(tmp_path: Path, *args: str, site_url: str | None = None) -> str:
     fake.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL"\nexit 3\n')
     fake.chmod(0o755)
     result = subprocess.run(  # noqa: S603 - fixed arguments
-        ["make", "-s", "run", f"PY={fake}", "RUNTIME_STAMP=Makefile", *args],  # noqa: S607
+        [MAKE, "-s", "run", f"PY={fake}", "RUNTIME_STAMP=Makefile", *args],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
