@@ -8,14 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import LengthLimits, offer_workflow_moves
 from core.models import User
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
+from customers.register.bulk import ContactChange, CustomerChange
 from customers.register.imports.reading import too_large, too_large_message, upload_limit
 from customers.register.models import PHONE
-from customers.register.selectors import (
-    ContactChange,
-    CustomerChange,
-    account_owners,
-    suppression_refusal,
-)
+from customers.register.selectors import account_owners, suppression_refusal
 
 
 class CustomerForm(LengthLimits, forms.ModelForm):

@@ -26,8 +26,8 @@ from customers.models import (
     SuppressedEmail,
     email_hash,
 )
-from customers.register import selectors
-from customers.register.selectors import BulkOutcome, ContactChange, CustomerChange
+from customers.register import bulk, selectors
+from customers.register.bulk import BulkOutcome, ContactChange, CustomerChange
 
 # Sent inside the erasure's transaction; higher apps pseudonymise what they store
 # about the contact (answers, log entries).
@@ -276,12 +276,12 @@ def customers_bulk_update(
     )
     history_reason = _bulk_reason(reason)
     lock_rows(customers)
-    rows = selectors.selected(Customer, customers)
-    outcome = selectors.customer_bulk_outcome(customers, change)
+    rows = bulk.selected(Customer, customers)
+    outcome = bulk.customer_bulk_outcome(customers, change)
     _bulk_check(
         outcome, noun=_("customers"), expected=expected, leave_out_refused=leave_out_refused
     )
-    refused = selectors.refusing(change.rules())
+    refused = bulk.refusing(change.rules())
     taking = rows.filter(change.differs() & ~refused)
     links = {"segments": change.segment} if change.segment is not None else {}
     values: dict[str, Any] = {}
@@ -350,10 +350,10 @@ def contacts_bulk_update(
     change = ContactChange.checked(language=language, opt_out=opt_out)
     history_reason = _bulk_reason(reason)
     lock_rows(contacts)
-    rows = selectors.selected(Contact, contacts)
-    outcome = selectors.contact_bulk_outcome(contacts, change)
+    rows = bulk.selected(Contact, contacts)
+    outcome = bulk.contact_bulk_outcome(contacts, change)
     _bulk_check(outcome, noun=_("contacts"), expected=expected, leave_out_refused=leave_out_refused)
-    refused = selectors.refusing(change.rules())
+    refused = bulk.refusing(change.rules())
     taking = rows.filter(change.differs() & ~refused)
     values: dict[str, Any] = {}
     if language is not None:

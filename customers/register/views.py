@@ -35,7 +35,7 @@ from core.pages import (
 )
 from core.registries import timeline_for
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
-from customers.register import exports, selectors, services
+from customers.register import bulk, exports, selectors, services
 from customers.register.filters import ContactFilter, CustomerFilter
 from customers.register.forms import (
     ContactBulkForm,
@@ -95,7 +95,7 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
         select=lambda data: bulk_selection(
             request, data, filter_class=CustomerFilter, listed=Customer.objects.all()
         ),
-        check=lambda records: selectors.customer_bulk_outcome(records, form.change),
+        check=lambda records: bulk.customer_bulk_outcome(records, form.change),
         apply=apply,
         title=_("Change several customers"),
         back="customers:customer_list",
@@ -233,7 +233,7 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         select=lambda data: bulk_selection(
             request, data, filter_class=ContactFilter, listed=selectors.contact_list()
         ),
-        check=lambda records: selectors.contact_bulk_outcome(records, form.change),
+        check=lambda records: bulk.contact_bulk_outcome(records, form.change),
         apply=apply,
         title=_("Change several contacts"),
         back="customers:contact_list",

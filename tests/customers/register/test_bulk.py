@@ -16,8 +16,8 @@ from core.records import status_changed
 from core.roles import Role
 from core.services import record_void
 from customers.models import Contact, Customer
-from customers.register import selectors, services
-from customers.register.selectors import CustomerChange
+from customers.register import bulk, services
+from customers.register.bulk import CustomerChange
 from customers.register.services import BulkRefusedError
 from tests.factories import ContactFactory, CustomerFactory, SegmentFactory, UserFactory
 
@@ -118,7 +118,7 @@ def test_those_that_refuse_can_be_left_out_once_seen(quality_manager):
     prospect = CustomerFactory(status="prospect")
     active = CustomerFactory(status="active")
 
-    seen = selectors.customer_bulk_outcome(Customer.objects.all(), CustomerChange(status="at_risk"))
+    seen = bulk.customer_bulk_outcome(Customer.objects.all(), CustomerChange(status="at_risk"))
 
     outcome = services.customers_bulk_update(
         customers=Customer.objects.all(),
@@ -139,7 +139,7 @@ def test_those_that_refuse_can_be_left_out_once_seen(quality_manager):
 def test_a_register_that_changed_since_the_confirmation_is_not_changed(quality_manager, since):
     segment = SegmentFactory()
     first = CustomerFactory(status="active")
-    seen = selectors.customer_bulk_outcome(
+    seen = bulk.customer_bulk_outcome(
         Customer.objects.filter(status="active"), CustomerChange(segment=segment)
     )
     CustomerFactory(status="active")
