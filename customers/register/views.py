@@ -1,6 +1,9 @@
 """Pages of the customer register: customers, contacts, segments, the catalogue,
-imports, exports and erasure. One short view per page over ``core.pages``, in the
-order of the register's menu."""
+imports, exports, erasure and bulk changes. One short view per page over
+``core.pages``, in the order of the register's menu. The module is long because the
+register has that many pages; each is a few lines, they share the register's
+breadcrumbs and forms, and a split by file name prefix is what the layout rules out.
+"""
 
 from typing import Any
 from urllib.parse import quote

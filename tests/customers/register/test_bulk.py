@@ -1,4 +1,8 @@
-"""Bulk changes on the customer and contact lists: services and pages."""
+"""Bulk changes on the customer and contact lists: services and pages.
+
+One file for one feature: the services' refusals and the pages that show them are
+read together (the confirmation page states what the service will refuse).
+"""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,8 @@
-"""Needs, requirements and commitments: the gates, versions, changes and re-checks."""
+"""Needs, requirements and commitments: the gates, versions, changes and re-checks.
+
+It mirrors customers/requirements/services.py, one unit; its sections follow the
+module's (the review before commitment, changes, re-checks, needs).
+"""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo

@@ -1,4 +1,8 @@
-"""The needs, requirements and commitments pages: flows, messages, permissions."""
+"""The needs, requirements and commitments pages: flows, messages, permissions.
+
+It mirrors customers/requirements/views.py, one unit, in the same order; the reviews
+list, search and linking have files of their own.
+"""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
