@@ -4,7 +4,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -34,17 +34,6 @@ class VoidedHidden(django_filters.FilterSet):
         if not self.form.cleaned_data.get("voided"):
             queryset = queryset.filter(voided_at__isnull=True)
         return queryset
-
-
-def search_fields(queryset: QuerySet, value: str, *fields: str) -> QuerySet:
-    """Return the rows where any of the fields contains the value, case-insensitively."""
-    value = value.strip()
-    if not value:
-        return queryset
-    query = Q()
-    for field in fields:
-        query |= Q(**{f"{field}__icontains": value})
-    return queryset.filter(query)
 
 
 def date_range(
