@@ -15,6 +15,8 @@ from typing import Any
 from django.db import models
 from django.utils.text import capfirst
 
+from core.params import positive_int
+
 
 @dataclass(frozen=True)
 class DiffRow:
@@ -85,8 +87,9 @@ def pick_versions(versions: list[Any], a: str | None, b: str | None) -> tuple[An
     numbers = sorted(by_number)
 
     def pick(value: str | None, default: int | None) -> Any:
-        if value and value.isdigit() and int(value) in by_number:
-            return by_number[int(value)]
+        number = positive_int(value)
+        if number in by_number:
+            return by_number[number]
         return by_number.get(default) if default is not None else None
 
     newest = numbers[-1] if numbers else None

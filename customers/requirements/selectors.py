@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
+from core.params import positive_int
 from customers.models import (
     Acknowledgement,
     Change,
@@ -107,7 +108,7 @@ def needs_matching(text: str, needs: QuerySet[Need]) -> QuerySet[Need]:
 
 
 # "REQ-0004", "req 4", "REQ4" or a bare "4".
-REQUIREMENT_REFERENCE = re.compile(r"^(?:REQ[\s-]*)?0*(\d{1,9})$", re.IGNORECASE)
+REQUIREMENT_REFERENCE = re.compile(r"^(?:REQ[\s-]*)?0*(\d{1,9})$", re.IGNORECASE | re.ASCII)
 
 
 def requirements_matching(text: str, requirements: QuerySet[Requirement]) -> QuerySet[Requirement]:
@@ -123,7 +124,7 @@ def requirements_matching(text: str, requirements: QuerySet[Requirement]) -> Que
     if reference is None:
         return requirements.filter(words)
     by_reference = Q(pk=int(reference.group(1)))
-    return requirements.filter(by_reference | words if text.isdigit() else by_reference)
+    return requirements.filter(by_reference | words if positive_int(text) else by_reference)
 
 
 def commitments_matching(text: str, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
@@ -335,12 +336,12 @@ def need_detail(pk: int) -> Need:
 def need_to_answer(pk: str) -> Need | None:
     """Return the need a new requirement is to answer (from the address), if it may
     still get one: it exists and is neither closed nor voided."""
-    if not pk.isdigit():
+    if (number := positive_int(pk)) is None:
         return None
     return (
         Need.objects.active()
         .exclude(status=Need.Status.CLOSED)
-        .filter(pk=int(pk))
+        .filter(pk=number)
         .only("pk", "customer_id")
         .first()
     )

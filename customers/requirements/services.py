@@ -55,10 +55,36 @@ def need_save(
     need.move_to(status, stored=stored.status if stored else None, by=by)
     attribute_change(need, by=by)
     need.full_clean()
+    if requirements is not None:
+        requirements = list(requirements)
+    linked = requirements if requirements is not None else []
+    if requirements is None and need.pk is not None:
+        linked = list(need.requirements.only("pk", "customer_id"))
+    foreign = [r for r in linked if not _may_answer(r, need)]
+    if foreign:
+        raise ValidationError(
+            {
+                "requirements": _(
+                    "These requirements are for another customer and cannot answer this "
+                    "customer's need: %(refs)s."
+                )
+                % {"refs": ", ".join(r.reference for r in foreign)}
+            }
+        )
     need.save()
     if requirements is not None:
         need.requirements.set(requirements)
     return need
+
+
+def _may_answer(requirement: Requirement, need: Need) -> bool:
+    """A requirement for one customer answers only that customer's needs, and those of
+    segments and other parties; one for no customer answers any need."""
+    return (
+        requirement.customer_id is None
+        or need.customer_id is None
+        or need.customer_id == requirement.customer_id
+    )
 
 
 # Requirements ---------------------------------------------------------------------
@@ -100,13 +126,7 @@ def _answer_needs(requirement: Requirement, needs: Iterable[Need] | None, *, by:
     if needs is None:
         return
     wanted = {need.pk: need for need in needs}
-    foreign = [
-        need
-        for need in wanted.values()
-        if requirement.customer_id is not None
-        and need.customer_id is not None
-        and need.customer_id != requirement.customer_id
-    ]
+    foreign = [need for need in wanted.values() if not _may_answer(requirement, need)]
     if foreign:
         raise ValidationError(
             {

@@ -28,6 +28,7 @@ from core.pages import (
     submit,
     void_page,
 )
+from core.params import positive_int
 from core.versions import pick_versions
 from customers.models import (
     Change,
@@ -97,8 +98,8 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _need_form(request: HttpRequest, need: Need) -> HttpResponse:
     creating = need.pk is None
     initial = {}
-    if creating and request.GET.get("customer", "").isdigit():
-        initial["customer"] = request.GET["customer"]
+    if creating and (customer := positive_int(request.GET.get("customer"))):
+        initial["customer"] = customer
     form = NeedForm(request.POST or None, instance=need, initial=initial)
     saved = submit(
         request,
@@ -209,8 +210,8 @@ def requirement_create_view(request: HttpRequest) -> HttpResponse:
         if need.customer_id is not None:
             initial["customer"] = need.customer_id
     for name in ("customer", "product"):
-        if request.GET.get(name, "").isdigit():
-            initial[name] = request.GET[name]
+        if number := positive_int(request.GET.get(name)):
+            initial[name] = number
     form = RequirementForm(request.POST or None, initial=initial)
     saved = submit(
         request,
@@ -423,8 +424,8 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.add_commitment")
 def commitment_create_view(request: HttpRequest) -> HttpResponse:
     """Record a commitment to a customer; a customer is chosen first."""
-    customer_id = request.GET.get("customer", "")
-    if not customer_id.isdigit():
+    customer_id = positive_int(request.GET.get("customer"))
+    if customer_id is None:
         chooser = CustomerChoiceForm(request.GET or None)
         if chooser.is_valid():
             return redirect(
@@ -435,7 +436,7 @@ def commitment_create_view(request: HttpRequest) -> HttpResponse:
             "customers/requirements/commitment_choose_customer.html",
             {"form": chooser, "crumbs": [COMMITMENTS]},
         )
-    customer = get_object_or_404(Customer.objects.active(), pk=int(customer_id))
+    customer = get_object_or_404(Customer.objects.active(), pk=customer_id)
     form = CommitmentForm(request.POST or None, customer=customer)
     saved = submit(
         request,

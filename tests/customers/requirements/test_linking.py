@@ -143,6 +143,60 @@ def test_a_requirement_for_one_customer_cannot_answer_another_customers_need(sig
     assert set(Requirement.objects.get().needs.all()) == {own, segment_need}
 
 
+NEED = {
+    "kind": "stated",
+    "horizon": "current",
+    "source": "meeting",
+    "priority": "high",
+    "status": "open",
+}
+
+
+def test_a_need_cannot_name_another_customers_requirement(signed_in):
+    mine, theirs = CustomerFactory(), CustomerFactory(name="Metro Rail")
+    foreign = RequirementFactory(customer=theirs)
+    general = RequirementFactory(customer=None)
+
+    refused = signed_in.post(
+        reverse("customers:need_create"),
+        {**NEED, "title": "Night-time works", "customer": mine.pk, "requirements": [foreign.pk]},
+    )
+
+    assert refused.status_code == 200
+    assert (
+        "These requirements are for another customer and cannot answer this customer's "
+        f"need: {foreign.reference}."
+    ) in html.unescape(refused.content.decode())
+    assert not Need.objects.exists()
+
+    signed_in.post(
+        reverse("customers:need_create"),
+        {**NEED, "title": "Night-time works", "customer": mine.pk, "requirements": [general.pk]},
+    )
+    assert list(Need.objects.get().requirements.all()) == [general]
+
+
+def test_a_need_moved_to_another_customer_keeps_no_requirement_of_the_first(quality_manager):
+    first, second = CustomerFactory(), CustomerFactory()
+    requirement = RequirementFactory(customer=first)
+    need = NeedFactory(customer=first)
+    need.requirements.add(requirement)
+
+    need.customer = second
+    with pytest.raises(ValidationError, match=requirement.reference):
+        services.need_save(need=need, by=quality_manager, status=need.status)
+    assert Need.objects.get(pk=need.pk).customer == first
+
+    segment_need = NeedFactory(customer=None, segment=SegmentFactory())
+    services.need_save(
+        need=segment_need,
+        by=quality_manager,
+        status=segment_need.status,
+        requirements=[requirement],
+    )
+    assert list(segment_need.requirements.all()) == [requirement]
+
+
 def test_a_closed_need_keeps_its_link_until_it_is_reopened():
     by = UserFactory(role=Role.QUALITY_MANAGER)
     requirement = RequirementFactory()
