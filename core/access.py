@@ -44,6 +44,7 @@ LOGIN_ONLY_URL_NAMES = frozenset(
 RECORD_PERMISSION_URL_NAMES = frozenset(
     {
         "private_file",  # the view permission of the file's record
+        "choose",  # the view permission of the kind of record chosen
     }
 )
 

@@ -26,13 +26,14 @@ class CoreConfig(AppConfig):
         from celery.signals import task_postrun, task_prerun  # noqa: PLC0415
         from simple_history.signals import pre_create_historical_record  # noqa: PLC0415
 
-        from core import history, home  # noqa: PLC0415
+        from core import choosers, history, home  # noqa: PLC0415
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="core.sync_roles")
         pre_create_historical_record.connect(history.stamp_actor, dispatch_uid="core.actor")
         task_prerun.connect(history.task_started, dispatch_uid="core.task_actor", weak=False)
         task_postrun.connect(history.task_finished, dispatch_uid="core.task_done", weak=False)
         home.register()
+        choosers.register_people()
 
 
 class SuperuserAdminConfig(AdminConfig):

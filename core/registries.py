@@ -9,6 +9,8 @@ app fills them in its ``AppConfig.ready()``, so no lower app imports a higher on
 - ``record_actions``: buttons offered on a record's page ("raise an action").
 - ``search``: the kinds of record the header search finds, each read by its app's
   own selector.
+- ``choosers``: the kinds of record a form or a filter chooses by typing (customers,
+  contacts, requirements, people), each searched by its app's own selector.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -51,6 +53,12 @@ class Registry(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __getitem__(self, key: str) -> T:
+        return self._entries[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
 
 
 def _allowed(user: Any, permission: str | None) -> bool:
@@ -164,6 +172,29 @@ class SearchGroup:
         return self.total > len(self.hits)
 
 
+@dataclass(frozen=True)
+class ChooserSource(Entry):
+    """A kind of record that forms and filters choose by typing (``core.choosers``).
+
+    ``matching(text, records)`` is the app's selector: those of ``records`` the text
+    finds (the list's search). ``records()`` are those the suggestions come from; a
+    field may narrow them (its own queryset). ``title`` is the record as the field
+    shows it once chosen, ``summary`` the line beside it in the suggestions.
+    ``reference`` reads a record's own reference in the text ("REQ-0004") as its id.
+    """
+
+    noun: "str | Promise"
+    plural: "str | Promise"
+    records: Callable[[], QuerySet]
+    matching: Callable[[str, QuerySet], QuerySet]
+    # None: anyone signed in (people's names show on every record they own).
+    permission: str | None
+    ordering: tuple[str, ...] = ("pk",)
+    title: Callable[[Any], str] = str
+    summary: Callable[[Any], str] = field(default=lambda record: "")
+    reference: Callable[[str], int | None] = field(default=lambda text: None)
+
+
 # How many records of each kind the search results page shows; "Show all" lists the rest.
 SEARCH_RESULTS_PER_KIND = 8
 
@@ -172,6 +203,7 @@ home_panels: Registry[HomePanel] = Registry("home panels")
 customer_timeline: Registry[TimelineSource] = Registry("customer timeline")
 record_actions: Registry[RecordAction] = Registry("record actions")
 search: Registry[SearchProvider] = Registry("search")
+choosers: Registry[ChooserSource] = Registry("choosers")
 
 
 def nav_items_for(user: Any) -> list[NavItem]:

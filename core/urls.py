@@ -7,6 +7,7 @@ from core.auth import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("choose/<slug:key>/", views.choose, name="choose"),
     path(
         "files/<str:app_label>/<str:model_name>/<int:pk>/<str:field_name>/",
         views.private_file,

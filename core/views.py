@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 from typing import cast
 
@@ -12,11 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.auth import PasswordResetForm
+from core.choosers import chosen_text, suggestions
 from core.files import PrivateFileField
 from core.forms import SearchForm
 from core.health import run_checks
 from core.models import Heartbeat, User
-from core.registries import home_panels_for, search_for, search_providers_for
+from core.registries import choosers, home_panels_for, search_for, search_providers_for
 from core.roles import ROLE_DESCRIPTIONS
 from core.services import user_roles
 
@@ -73,6 +75,40 @@ def search(request: HttpRequest) -> HttpResponse:
             "kinds": [provider.label for provider in search_providers_for(request.user)],
         },
     )
+
+
+@require_GET
+def choose(request: HttpRequest, key: str) -> HttpResponse:
+    """Suggest the records of one kind that the text typed in a chooser finds.
+
+    Each kind needs its own view permission; the field that asks is named in
+    ``field`` (htmx sends the text under the field's name), the suggestion list's id
+    in ``list`` (the options' ids start with it).
+    """
+    if key not in choosers:
+        raise Http404
+    source = choosers[key]
+    if source.permission and not request.user.has_perm(source.permission):
+        raise PermissionDenied
+    text = request.GET.get(request.GET.get("field") or "q", "").strip()[:200]
+    list_id = request.GET.get("list", "")
+    if not LIST_ID.fullmatch(list_id):
+        list_id = "chooser-options"
+    options = [
+        {
+            "id": f"{list_id}-{n}",
+            "pk": record.pk,
+            "value": chosen_text(source, record),
+            "title": source.title(record),
+            "summary": source.summary(record),
+        }
+        for n, record in enumerate(suggestions(source, text))
+    ]
+    context = {"options": options, "text": text, "source": source, "list_id": list_id}
+    return render(request, "core/partials/chooser_options.html", context)
+
+
+LIST_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,99}", re.ASCII)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

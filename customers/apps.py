@@ -23,6 +23,7 @@ class CustomersConfig(AppConfig):
         from customers.requirements import views as requirements  # noqa: PLC0415
 
         self.register_search()
+        self.register_choosers()
 
         navigation.register(
             NavItem(
@@ -146,5 +147,72 @@ class CustomersConfig(AppConfig):
                 summary=lambda commitment: _line(
                     commitment.title, commitment.customer.name, commitment.get_status_display()
                 ),
+            )
+        )
+
+    def register_choosers(self) -> None:
+        """Let forms and filters choose customers, contacts, needs and requirements by
+        typing (``core.choosers``), each kind for those who may view it."""
+        from core.registries import ChooserSource, choosers  # noqa: PLC0415
+        from customers.models import Contact, Customer, Need, Requirement  # noqa: PLC0415
+        from customers.register import selectors as register  # noqa: PLC0415
+        from customers.requirements import selectors as requirements  # noqa: PLC0415
+
+        choosers.register(
+            ChooserSource(
+                key="customers",
+                noun=_("customer"),
+                plural=_("customers"),
+                records=Customer.objects.active,
+                matching=register.customers_named,
+                permission="customers.view_customer",
+                ordering=("name", "pk"),
+                title=lambda customer: customer.name,
+                summary=lambda customer: _line(
+                    customer.get_status_display(), customer.country.name
+                ),
+            )
+        )
+        choosers.register(
+            ChooserSource(
+                key="contacts",
+                noun=_("contact"),
+                plural=_("contacts"),
+                records=lambda: Contact.objects.active().select_related("customer"),
+                matching=register.contacts_matching,
+                permission="customers.view_contact",
+                ordering=("name", "pk"),
+                title=lambda contact: contact.name,
+                summary=lambda contact: _line(contact.email, contact.customer.name),
+            )
+        )
+        choosers.register(
+            ChooserSource(
+                key="needs",
+                noun=_("need"),
+                plural=_("needs"),
+                records=lambda: Need.objects.active().select_related("customer", "segment"),
+                matching=requirements.needs_matching,
+                permission="customers.view_need",
+                ordering=("title", "pk"),
+                title=lambda need: need.title,
+                summary=lambda need: _line(need.party, need.get_status_display()),
+            )
+        )
+        choosers.register(
+            ChooserSource(
+                key="requirements",
+                noun=_("requirement"),
+                plural=_("requirements"),
+                records=lambda: Requirement.objects.active().select_related("product"),
+                matching=requirements.requirements_matching,
+                permission="customers.view_requirement",
+                title=lambda requirement: f"{requirement.reference} {requirement.title}",
+                summary=lambda requirement: _line(
+                    requirement.product.name,
+                    f"v{requirement.version}",
+                    requirement.get_status_display(),
+                ),
+                reference=requirements.requirement_number,
             )
         )

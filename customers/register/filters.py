@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.choosers import ChooserFilter
 from core.filters import ANY, VoidedHidden, YesNoWidget
 from customers.models import Contact, Customer, ImportJob, Segment
 from customers.register import selectors
@@ -47,11 +48,11 @@ class CustomerFilter(ImportedBy, VoidedHidden):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Customer.Status.choices, empty_label=ANY
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ChooserFilter(
         label=_("Account owner"),
         field_name="account_owner",
+        source="people",
         queryset=selectors.account_owners(),
-        empty_label=ANY,
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),

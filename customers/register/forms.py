@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.choosers import as_chooser
 from core.forms import LengthLimits, offer_workflow_moves
 from core.models import User
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
@@ -48,7 +49,9 @@ class CustomerForm(LengthLimits, forms.ModelForm):
         fields: Any = self.fields
         fields["segments"].queryset = Segment.objects.active()
         fields["products"].queryset = ProductService.objects.active()
-        fields["account_owner"].queryset = account_owners(keep=self.instance.account_owner_id)
+        as_chooser(
+            self, "account_owner", "people", account_owners(keep=self.instance.account_owner_id)
+        )
         offer_workflow_moves(self)
 
     def clean(self) -> dict[str, Any]:
@@ -324,7 +327,7 @@ class CustomerBulkForm(BulkForm):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["segment"].queryset = Segment.objects.active()
-        fields["account_owner"].queryset = account_owners()
+        as_chooser(self, "account_owner", "people", account_owners())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -92,6 +92,13 @@ def customers_matching(text: str, customers: QuerySet[Customer]) -> QuerySet[Cus
     return customers.filter(Q(name__icontains=text) | Exists(contact))
 
 
+def customers_named(text: str, customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Return the customers whose name contains the text (any case): how a form or a
+    filter chooses one, where a match on a contact would puzzle."""
+    text = text.strip()
+    return customers.filter(name__icontains=text) if text else customers
+
+
 def contacts_matching(text: str, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     """Return the contacts whose name, email address or customer's name contains the text."""
     text = text.strip()

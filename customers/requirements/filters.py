@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.choosers import ChooserFilter
 from core.filters import ANY, DateRange, Sort, VoidedHidden, date_range
 from core.models import User
 from customers.models import (
@@ -30,8 +31,8 @@ from customers.requirements.models import (
 
 class NeedFilter(VoidedHidden):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    customer = django_filters.ModelChoiceFilter(
-        label=_("Customer"), queryset=Customer.objects.active(), empty_label=ANY
+    customer = ChooserFilter(
+        label=_("Customer"), source="customers", queryset=Customer.objects.active()
     )
     segment = django_filters.ModelChoiceFilter(
         label=_("Segment"), queryset=Segment.objects.active(), empty_label=ANY
@@ -62,8 +63,8 @@ class RequirementFilter(VoidedHidden):
     product = django_filters.ModelChoiceFilter(
         label=_("Product or service"), queryset=ProductService.objects.active(), empty_label=ANY
     )
-    customer = django_filters.ModelChoiceFilter(
-        label=_("Customer"), queryset=Customer.objects.active(), empty_label=ANY
+    customer = ChooserFilter(
+        label=_("Customer"), source="customers", queryset=Customer.objects.active()
     )
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Requirement.Category.choices, empty_label=ANY
@@ -71,10 +72,10 @@ class RequirementFilter(VoidedHidden):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Requirement.Status.choices, empty_label=ANY
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ChooserFilter(
         label=_("Owner"),
+        source="people",
         queryset=User.objects.filter(owned_requirements__isnull=False).distinct(),
-        empty_label=ANY,
     )
     flag = django_filters.ChoiceFilter(
         label=_("Flag"), choices=FLAGS, empty_label=ANY, method="flagged"
@@ -110,8 +111,8 @@ class CommitmentFilter(DateRange, VoidedHidden):
     ]
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    customer = django_filters.ModelChoiceFilter(
-        label=_("Customer"), queryset=Customer.objects.active(), empty_label=ANY
+    customer = ChooserFilter(
+        label=_("Customer"), source="customers", queryset=Customer.objects.active()
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Commitment.Kind.choices, empty_label=ANY
@@ -166,9 +167,7 @@ class ReviewFilter(DateRange):
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"), choices=CommitmentReview.Outcome.choices, empty_label=ANY
     )
-    reviewer = django_filters.ModelChoiceFilter(
-        label=_("Reviewer"), queryset=selectors.reviewers(), empty_label=ANY
-    )
+    reviewer = ChooserFilter(label=_("Reviewer"), source="people", queryset=selectors.reviewers())
     customer = django_filters.CharFilter(
         label=_("Customer name contains"),
         field_name="commitment__customer__name",

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choosers import ChooserField, ChooserMultipleField, as_chooser
 from core.forms import LengthLimits, limit_lengths, offer_workflow_moves
 from core.models import User
 from customers.models import (
@@ -49,23 +50,6 @@ def open_needs(linked: Any = None) -> Any:
     )
 
 
-class RequirementChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.reference} {obj.title} ({obj.product.name}, v{obj.version})"
-
-
-class NeedChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        party = (
-            obj.customer.name
-            if obj.customer
-            else obj.segment.name
-            if obj.segment
-            else obj.other_party
-        )
-        return f"{obj.title} ({party}, {obj.get_status_display().lower()})"
-
-
 class ChangeFields(LengthLimits, forms.Form):
     """What every edit of a versioned record asks, after its own fields: why, and
     whom else to tell."""
@@ -89,7 +73,7 @@ class ChangeFields(LengthLimits, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["notify"].queryset = acknowledgers()  # type: ignore[attr-defined]
+        as_chooser(self, "notify", "people", acknowledgers())
 
 
 class NeedForm(LengthLimits, forms.ModelForm):
@@ -120,15 +104,15 @@ class NeedForm(LengthLimits, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["customer"].queryset = Customer.objects.active()
+        as_chooser(self, "customer", "customers", Customer.objects.active())
         fields["segment"].queryset = Segment.objects.active()
         customer = self.instance.customer if self.instance.customer_id else None
         linked = self.instance.requirements.all() if self.instance.pk else None
-        fields["requirements"] = RequirementChoiceField(
+        fields["requirements"] = ChooserMultipleField(
+            "requirements",
+            open_requirements(customer, linked),
             label=_("Requirements that answer it"),
-            queryset=open_requirements(customer, linked),
             required=False,
-            widget=forms.CheckboxSelectMultiple,
         )
         offer_workflow_moves(self)
 
@@ -172,15 +156,15 @@ class RequirementForm(LengthLimits, forms.ModelForm):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["product"].queryset = ProductService.objects.active()
-        fields["customer"].queryset = Customer.objects.active()
+        as_chooser(self, "customer", "customers", Customer.objects.active())
         # The owner acknowledges changes: someone who can.
-        fields["owner"].queryset = acknowledgers()
+        as_chooser(self, "owner", "people", acknowledgers())
         linked = self.instance.needs.all() if self.instance.pk else None
-        fields["needs"] = NeedChoiceField(
+        fields["needs"] = ChooserMultipleField(
+            "needs",
+            open_needs(linked),
             label=_("Needs it answers"),
-            queryset=open_needs(linked),
             required=False,
-            widget=forms.CheckboxSelectMultiple,
             help_text=_(
                 "Open needs by title, with the party whose need it is; a requirement for "
                 "one customer answers that customer's needs and those of segments and "
@@ -246,10 +230,10 @@ class CommitmentForm(LengthLimits, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
         linked = self.instance.requirements.all() if self.instance.pk else None
-        self.fields["requirements"] = RequirementChoiceField(
+        self.fields["requirements"] = ChooserMultipleField(
+            "requirements",
+            open_requirements(customer, linked),
             label=_("Requirements it carries"),
-            queryset=open_requirements(customer, linked),
-            widget=forms.CheckboxSelectMultiple,
             help_text=_("The requirements for every customer and those of this customer."),
         )
 
@@ -259,9 +243,7 @@ class CommitmentChangeForm(ChangeFields, CommitmentForm):
 
 
 class CustomerChoiceForm(forms.Form):
-    customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.active(), empty_label=None
-    )
+    customer = ChooserField("customers", Customer.objects.active(), label=_("Customer"))
 
 
 class ReviewForm(LengthLimits, forms.Form):

@@ -111,6 +111,12 @@ def needs_matching(text: str, needs: QuerySet[Need]) -> QuerySet[Need]:
 REQUIREMENT_REFERENCE = re.compile(r"^(?:REQ[\s-]*)?0*(\d{1,9})$", re.IGNORECASE | re.ASCII)
 
 
+def requirement_number(text: str) -> int | None:
+    """Return the id a requirement's reference names ("REQ-0004", "req 4"), if it is one."""
+    reference = REQUIREMENT_REFERENCE.match(text.strip())
+    return positive_int(reference.group(1)) if reference else None
+
+
 def requirements_matching(text: str, requirements: QuerySet[Requirement]) -> QuerySet[Requirement]:
     """Return the requirements the text names: by reference ("REQ-0004", "req 4") or by
     words of the title, text, claim or source; a bare number finds both."""

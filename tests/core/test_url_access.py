@@ -30,6 +30,7 @@ SAMPLES = {
     "model_name": "user",
     "field_name": "email",
     "kind": "contacts",
+    "key": "customers",
     "uidb64": "MQ",
     "token": "set-password",
     "url": "no-such-page/",

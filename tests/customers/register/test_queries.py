@@ -169,11 +169,11 @@ HTMX = {"HX-Request": "true", "HX-Target": "list-results"}
 
 PINS = [
     # The bulk form's choices: the segments and the people who can own an account.
-    Pin("customers:customer_list", customers, 11),
-    Pin("customers:customer_list", customers, 11, {"q": "contact"}),
-    Pin("customers:customer_list", customers, 11, {"ordering": "-contacts"}),
-    Pin("customers:customer_list", customers, 11, {"q": "contact", "ordering": "contacts"}),
-    Pin("customers:customer_list", customers, 11, {"status": "active", "voided": "on"}),
+    Pin("customers:customer_list", customers, 9),
+    Pin("customers:customer_list", customers, 9, {"q": "contact"}),
+    Pin("customers:customer_list", customers, 9, {"ordering": "-contacts"}),
+    Pin("customers:customer_list", customers, 9, {"q": "contact", "ordering": "contacts"}),
+    Pin("customers:customer_list", customers, 9, {"status": "active", "voided": "on"}),
     # The filters' htmx request: the table and its pages alone, without the filter form.
     Pin("customers:customer_list", customers, 7, {"q": "contact"}, headers=HTMX),
     Pin("customers:contact_list", customers, 6),
@@ -183,7 +183,7 @@ PINS = [
     # One more: the import the list is filtered by.
     Pin("customers:contact_list", imported_contacts, 7, {"import": str(IMPORTED_CONTACTS)}),
     # Two more for the bulk form's choices (segments, account owners).
-    Pin("customers:customer_list", imported_customers, 12, {"import": str(IMPORTED_CUSTOMERS)}),
+    Pin("customers:customer_list", imported_customers, 10, {"import": str(IMPORTED_CUSTOMERS)}),
     Pin("customers:segment_list", segments, 6),
     Pin("customers:product_list", products, 6),
     Pin("customers:import_start", imports, 5),
