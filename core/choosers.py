@@ -138,8 +138,8 @@ class ChooserMultipleInput(ChooserInput):
         widget["attrs"]["data-chooser-multiple"] = ""
         widget["attrs"]["data-chooser-chosen"] = f"{field_id}-chosen"
         widget["chosen"] = [
-            {"pk": pk, "text": text, "id": f"{field_id}-chosen-{n}"}
-            for n, (pk, text) in enumerate(chosen)
+            {"pk": pk, "text": text, "id": f"{field_id}-chosen-{pk}"}
+            for pk, text in chosen
         ]
         widget["chosen_id"] = f"{field_id}-chosen"
         return context
