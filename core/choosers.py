@@ -21,7 +21,7 @@ The kinds are registered by their apps in ``core.registries.choosers``.
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -138,8 +138,7 @@ class ChooserMultipleInput(ChooserInput):
         widget["attrs"]["data-chooser-multiple"] = ""
         widget["attrs"]["data-chooser-chosen"] = f"{field_id}-chosen"
         widget["chosen"] = [
-            {"pk": pk, "text": text, "id": f"{field_id}-chosen-{pk}"}
-            for pk, text in chosen
+            {"pk": pk, "text": text, "id": f"{field_id}-chosen-{pk}"} for pk, text in chosen
         ]
         widget["chosen_id"] = f"{field_id}-chosen"
         return context
@@ -160,6 +159,11 @@ class ChooserField(forms.ModelChoiceField):
     def source(self) -> ChooserSource:
         return choosers[self.source_key]
 
+    @property
+    def choosable(self) -> QuerySet:
+        """The records this field may take (its queryset, which Django types as optional)."""
+        return cast(QuerySet, self.queryset)
+
     def label_from_instance(self, obj: Model) -> str:
         return chosen_text(self.source, obj)
 
@@ -168,12 +172,12 @@ class ChooserField(forms.ModelChoiceField):
         (#12)"; text typed that is no record stays as typed."""
         if isinstance(value, Model):
             return chosen_text(self.source, value)
-        number = positive_int(str(value)) if value not in (None, "") else None
-        if number is not None:
-            record = self.queryset.filter(pk=number).first()
-            if record is not None:
-                return chosen_text(self.source, record)
-        return value
+        if value in (None, "") or not str(value).strip():
+            return value
+        try:
+            return chosen_text(self.source, self.resolve(str(value).strip()))
+        except ValidationError:
+            return value
 
     def to_python(self, value: Any) -> Model | None:
         if value in self.empty_values or not str(value).strip():
@@ -185,7 +189,7 @@ class ChooserField(forms.ModelChoiceField):
         source = self.source
         number = number_in(source, text)
         if number is not None:
-            record = self.queryset.filter(pk=number).first()
+            record = self.choosable.filter(pk=number).first()
             if record is None:
                 raise ValidationError(
                     _("No %(noun)s with the number %(number)d can be chosen here.")
@@ -194,7 +198,7 @@ class ChooserField(forms.ModelChoiceField):
                 )
             return record
         found = list(
-            source.matching(text, self.queryset).order_by(*source.ordering)[: NAMED_IN_REFUSAL + 1]
+            source.matching(text, self.choosable).order_by(*source.ordering)[: NAMED_IN_REFUSAL + 1]
         )
         if len(found) == 1:
             return found[0]
@@ -229,14 +233,20 @@ class ChooserMultipleField(forms.ModelMultipleChoiceField):
     def source(self) -> ChooserSource:
         return choosers[self.source_key]
 
+    @property
+    def choosable(self) -> QuerySet:
+        """The records this field may take (its queryset, which Django types as optional)."""
+        return cast(QuerySet, self.queryset)
+
     def _one(self) -> ChooserField:
-        return ChooserField(self.source_key, self.queryset)
+        return ChooserField(self.source_key, self.choosable)
 
     def clean(self, value: Any) -> QuerySet:
         texts = [str(item).strip() for item in value or [] if str(item).strip()]
         if self.required and not texts:
             raise ValidationError(self.error_messages["required"], code="required")
-        one, records, errors = self._one(), {}, []
+        one, errors = self._one(), []
+        records: dict[Any, Model] = {}
         for text in texts:
             try:
                 record = one.resolve(text)
@@ -246,7 +256,7 @@ class ChooserMultipleField(forms.ModelMultipleChoiceField):
                 records.setdefault(record.pk, record)
         if errors:
             raise ValidationError(errors)
-        chosen = self.queryset.filter(pk__in=list(records))
+        chosen = self.choosable.filter(pk__in=list(records))
         self.run_validators(chosen)
         return chosen
 
@@ -265,7 +275,7 @@ class ChooserMultipleField(forms.ModelMultipleChoiceField):
             elif str(item).strip():
                 typed.append(str(item).strip())
         if numbers:
-            by_pk = {record.pk: record for record in self.queryset.filter(pk__in=numbers)}
+            by_pk = {record.pk: record for record in self.choosable.filter(pk__in=numbers)}
             records += [by_pk[number] for number in dict.fromkeys(numbers) if number in by_pk]
         one, unresolved = self._one(), []
         for text in typed:

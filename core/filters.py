@@ -19,7 +19,12 @@ class YesNoWidget(django_filters.widgets.BooleanWidget):
 
 
 class VoidedHidden(django_filters.FilterSet):
-    """A list that hides voided records unless asked."""
+    """A list that hides voided records unless asked.
+
+    A filter value the form refuses (a name that finds several customers, a choice
+    that is not one) shows its message beside the field and the list shows no rows,
+    rather than every row as if the filter were not there.
+    """
 
     voided = django_filters.BooleanFilter(
         label=_("Include voided"), method="keep", widget=forms.CheckboxInput
@@ -27,6 +32,11 @@ class VoidedHidden(django_filters.FilterSet):
 
     def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset  # applied in qs, so voided rows stay hidden when unset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.form.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     @property
     def qs(self) -> QuerySet:

@@ -285,3 +285,20 @@ def login_as(page: Any, visit: Callable[..., Any]) -> Callable[[Role], Any]:
         return user
 
     return log_in
+
+
+def choose(page: Any, label: str, text: str, option: str) -> None:
+    """Choose a record in a chooser as a keyboard user does: type, wait for the
+    suggestions, arrow down to the one named, press Enter."""
+    field = page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+    field.fill("")
+    field.press_sequentially(text, delay=20)
+    listbox = page.locator(f"#{field.get_attribute('aria-controls')}")
+    listbox.get_by_role("option", name=re.compile(re.escape(option))).wait_for()
+    for _ in range(listbox.get_by_role("option").count()):
+        field.press("ArrowDown")
+        active = page.locator(f"#{field.get_attribute('aria-activedescendant')}")
+        if option in active.inner_text():
+            field.press("Enter")
+            return
+    raise AssertionError(f"{option!r} was not among the suggestions for {text!r}")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from customers.models import Acknowledgement, Change, Commitment, Need, Requirement
+from tests.e2e.conftest import choose
 from tests.factories import CustomerFactory, ProductServiceFactory, RequirementFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ def record_review_and_make_an_order(page, visit, customer):
     page.get_by_label("Title").fill("Calibration of 40 balances")
     committed_on = timezone.localdate() + timedelta(days=7)
     page.get_by_label("Commitment date").fill(committed_on.isoformat())
-    page.get_by_label(re.compile(r"REQ-\d+ Certificates within two working days")).check()
+    choose(page, "Requirements it carries", "certificates", "Certificates within two working days")
     page.get_by_role("button", name="Save commitment").click()
     visit(name="commitment-recorded")
     assert page.get_by_text("It cannot be marked made yet").is_visible()
