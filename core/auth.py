@@ -2,9 +2,10 @@
 
 Failed logins are counted twice: per email address and client address by django-axes
 (a lock of ``AXES_FAILURE_LIMIT`` failures, 15 minutes), and per client address across
-all accounts by ``core.throttle`` (``RATE_LIMITS["login.client_failures"]``), so one
-client cannot try a few passwords on every account. A wrong old password on the
-password change page is a failed login for axes too.
+all accounts by ``core.throttle`` (``RATE_LIMITS["login.client_failures"]``, on the
+login page and the admin's), so one client cannot try a few passwords on every
+account. A wrong old password on the password change page is a failed login for axes
+too.
 """
 
 from typing import Any
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -69,7 +71,27 @@ def client_key(request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-class LoginForm(AuthenticationForm):
+class ClientFailureLimit(AuthenticationForm):
+    """Refuse a client address past its limit of failed logins across all accounts."""
+
+    def clean(self) -> dict[str, Any]:
+        # Checked before the password, so that a client past its limit learns nothing,
+        # not even that a password was right.
+        key = client_key(self.request) if self.request else "unknown"
+        verdict = throttle.check(LOGIN_FAILURES_PER_CLIENT, key)
+        if not verdict.allowed:
+            raise ValidationError(
+                LOGIN_PAUSED_FOR_CLIENT % {"minutes": verdict.minutes}, code="throttled"
+            )
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                throttle.hit(LOGIN_FAILURES_PER_CLIENT, key)
+            raise
+
+
+class LoginForm(ClientFailureLimit):
     """Log in with an email address and a password."""
 
     username = forms.CharField(
@@ -87,21 +109,9 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
-    def clean(self) -> dict[str, Any]:
-        # Checked before the password, so that a client past its limit learns nothing,
-        # not even that a password was right.
-        key = client_key(self.request) if self.request else "unknown"
-        verdict = throttle.check(LOGIN_FAILURES_PER_CLIENT, key)
-        if not verdict.allowed:
-            raise ValidationError(
-                LOGIN_PAUSED_FOR_CLIENT % {"minutes": verdict.minutes}, code="throttled"
-            )
-        try:
-            return super().clean()
-        except ValidationError as exc:
-            if exc.code == "invalid_login":
-                throttle.hit(LOGIN_FAILURES_PER_CLIENT, key)
-            raise
+
+class AdminLoginForm(ClientFailureLimit, AdminAuthenticationForm):
+    """The admin's login form, under the same limit per client address as the login page."""
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):

@@ -243,3 +243,25 @@ def test_successful_logins_do_not_count_against_the_client(client, settings):
     for _ in range(per_client + 1):
         assert log_in(client, "ann@example.com", TEST_PASSWORD).status_code == 302
         client.logout()
+
+
+def test_the_admin_login_shares_the_client_limit(client, settings):
+    per_client, _ = settings.RATE_LIMITS["login.client_failures"]
+    UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    for n in range(per_client):
+        client.post(
+            "/admin/login/",
+            {"username": f"person{n}@example.com", "password": "wrong-password"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+
+    admin = client.post(
+        "/admin/login/",
+        {"username": "root@example.com", "password": TEST_PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    product = log_in(client, "root@example.com", TEST_PASSWORD, REMOTE_ADDR="198.51.100.7")
+
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed logins from your address" in admin.content.decode()
+    assert product.status_code == 429
