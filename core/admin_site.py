@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.auth import AdminLoginForm
@@ -15,3 +18,11 @@ class SuperuserAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
+
+    # The stubs say Django's page is a TemplateResponse; this one is a redirect.
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        # One page changes passwords: the product's, where wrong old passwords count
+        # as failed logins. The admin's own would let them be tried without limit.
+        return HttpResponseRedirect(reverse("password_change"))

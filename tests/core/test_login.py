@@ -145,9 +145,9 @@ def test_password_change_needs_the_old_password(client):
     assert user.check_password("a-brand-new-secret")
 
 
-def change_password(client, old, new="a-brand-new-secret", **extra):
+def change_password(client, old, new="a-brand-new-secret", path=None, **extra):
     return client.post(
-        reverse("password_change"),
+        path or reverse("password_change"),
         {"old_password": old, "new_password1": new, "new_password2": new},
         **extra,
     )
@@ -265,3 +265,17 @@ def test_the_admin_login_shares_the_client_limit(client, settings):
     assert "_auth_user_id" not in client.session
     assert "Too many failed logins from your address" in admin.content.decode()
     assert product.status_code == 429
+
+
+def test_the_admin_password_change_sends_people_to_the_counted_page(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+
+    page = client.get("/admin/password_change/")
+    posted = change_password(client, TEST_PASSWORD, path="/admin/password_change/")
+
+    for response in (page, posted):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_change")
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
