@@ -328,10 +328,21 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "core.auth.axes_username"
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_SENSITIVE_PARAMETERS = ["password"]
+# Masked in the failure records axes keeps (the password change form's fields too).
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
 # The number of proxies in front of the app that append to X-Forwarded-For; 0 trusts
 # no header. Login throttling and the public forms' rate limits both read it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Rate limits kept in the cache (core/throttle.py): name -> (how many, per seconds).
+# Each window is fixed on the clock and ends by itself. Failed logins from one client
+# address across all accounts (django-axes counts them per account and address);
+# password reset requests per email address (past it the page answers as usual and
+# sends nothing) and per client address (past it the page says when to try again).
+RATE_LIMITS = {
+    "login.client_failures": (env.int("LOGIN_CLIENT_FAILURE_LIMIT", default=30), 60 * 60),
+    "password_reset.address": (3, 60 * 60),
+    "password_reset.client": (20, 60 * 60),
+}
 # Login records (successful logins, failures) are kept this long, then purged.
 LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)
 
