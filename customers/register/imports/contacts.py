@@ -113,16 +113,18 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
 
 def _check_text(plan: Plan, number: int, row: dict[str, str], email: str) -> None:
     """Check the text cells against their fields, as the contact form does."""
+    refused = set()
     for column, field in TEXT_FIELDS.items():
         value = email if column == "email" else row.get(column, "")
         if refusal := field_refusal(Contact, field, value):
             plan.error(number, column, refusal)
+            refused.add(column)
     if not row["name"]:
         plan.error(number, "name", _("The name is missing."))
     if not email:
         plan.error(number, "email", _("The email address is missing."))
     phone = row.get("phone", "")
-    if not field_refusal(Contact, "phone", phone) and not PHONE.match(phone):
+    if "phone" not in refused and not PHONE.match(phone):
         plan.error(number, "phone", _("'%(value)s' is not a phone number.") % {"value": phone})
 
 

@@ -145,9 +145,7 @@ def _check(job: ImportJob, data: bytes, *, then: str | None = State.CHECKED) -> 
     job.preview = plan.preview()
     job.total_rows = plan.total
     moved = {"state": then, "claimed_at": None} if then else {}
-    ImportJob.objects.filter(pk=job.pk).update(
-        preview=job.preview, total_rows=plan.total, **moved
-    )
+    ImportJob.objects.filter(pk=job.pk).update(preview=job.preview, total_rows=plan.total, **moved)
     if then:
         job.state = then
     return plan
@@ -177,9 +175,7 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
     if job.has_errors:
         raise ValidationError(_("The file has errors: correct them and upload it again."))
     # The worker that checked the file counted its attempts; the import counts anew.
-    ImportJob.objects.filter(pk=job.pk).update(
-        state=State.IMPORTING, processed_rows=0, attempts=0
-    )
+    ImportJob.objects.filter(pk=job.pk).update(state=State.IMPORTING, processed_rows=0, attempts=0)
     job.state = State.IMPORTING
     if job.total_rows > ASYNC_ROW_THRESHOLD:
         transaction.on_commit(lambda: ring(RUN_TASK, job.pk))

@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from customers.register.imports.reading import cell_refusal
+from customers.register.imports.reading import NULL_MARKER, cell_refusal
 
 MAX_REPORTED = 200
 # Updates shown field by field in the preview: the first ones in the file. Only these
@@ -43,6 +43,9 @@ class Plan:
 
         Such a row is not checked further: its other errors show once it is fixed.
         """
+        cells = row.values()
+        if NULL_MARKER not in cells and "\x00" not in "".join(cells):
+            return False  # the usual row, found at once
         refused = False
         for column, cell in row.items():
             if message := cell_refusal(cell):

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -340,10 +340,10 @@ def field_refusal(model: type[Model], field: str, value: str) -> str | None:
     """
     if not value:
         return None
-    limit = getattr(model._meta.get_field(field), "max_length", None)
-    if limit and (too_long := over_limit(value, limit)):
-        return too_long
-    for validate in _validators(model, field):
+    limit, validators = _rules(model, field)
+    if limit and len(value) > limit:
+        return over_limit(value, limit)
+    for validate in validators:
         try:
             validate(value)
         except ValidationError as exc:
@@ -352,15 +352,19 @@ def field_refusal(model: type[Model], field: str, value: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _validators(model: type[Model], field: str) -> tuple[Callable[[str], None], ...]:
-    # The length limit is said above in the forms' words; Django's email check is
-    # swapped for the same rules run faster over a file's worth of addresses.
-    validators = []
-    for validator in model._meta.get_field(field).validators:
-        if isinstance(validator, MaxLengthValidator):
-            continue
-        validators.append(_validate_email if isinstance(validator, EmailValidator) else validator)
-    return tuple(validators)
+def _rules(model: type[Model], field: str) -> tuple[int | None, tuple[Callable[[str], None], ...]]:
+    """Return the field's length limit and its other validators, read once."""
+    model_field = model._meta.get_field(field)
+    if not isinstance(model_field, Field):
+        return None, ()
+    # The length limit is said in the forms' words (``over_limit``); Django's email
+    # check is swapped for the same rules run faster over a file's worth of addresses.
+    validators = tuple(
+        _validate_email if isinstance(validator, EmailValidator) else validator
+        for validator in model_field.validators
+        if not isinstance(validator, MaxLengthValidator)
+    )
+    return model_field.max_length, validators
 
 
 _email_validator = EmailValidator()
