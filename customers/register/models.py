@@ -463,6 +463,9 @@ class ImportJob(models.Model):
     history_to = models.BigIntegerField(null=True, blank=True)
     # Set by the worker that took the job; a stale claim is given back by beat.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker took the job in its current state: one whose worker died
+    # twice is failed rather than given back again.
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
