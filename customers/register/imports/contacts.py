@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer, ImportJob, SuppressedEmail, email_hash
-from customers.register.imports.plan import Plan, columns_present, shown
+from customers.register.imports.plan import Plan, columns_present, masked_email, shown
 from customers.register.imports.reading import (
     CHOICE_COLUMNS,
     choice_labels,
@@ -104,10 +104,11 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
             continue
         seen[key] = number
         if email_hash(email) in suppressed:
+            # The list keeps only a hash of the address, and so does the preview.
             plan.skipped.append(
                 {
                     "row": number,
-                    "email": email,
+                    "email": masked_email(email),
                     "reason": _("on the suppression list (erased or unsubscribed)"),
                 }
             )
