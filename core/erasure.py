@@ -26,9 +26,11 @@ class Pseudonyms:
 
     def __init__(self, replacements: dict[str, str]) -> None:
         self.replacements: dict[str, str] = {}
+        self._written: set[str] = set()
         for written, replacement in replacements.items():
             identifier = (written or "").strip()
             if len(identifier) >= MIN_LENGTH:
+                self._written.add(identifier)
                 self.replacements[identifier.lower()] = replacement
                 # As an HTML body writes it ("O&#x27;Brien").
                 self.replacements.setdefault(escape(identifier).lower(), replacement)
@@ -45,8 +47,9 @@ class Pseudonyms:
 
     @property
     def identifiers(self) -> list[str]:
-        """Return what the person was called, in lower case, as written in text."""
-        return list(self.replacements)
+        """Return what the person was called, as written and in lower case (SQLite
+        ignores case in ASCII letters only), for a query to find the rows to scrub."""
+        return sorted(self._written | set(self.replacements))
 
     def found_in(self, text: str) -> bool:
         """Return whether the text mentions the person."""

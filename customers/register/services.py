@@ -181,11 +181,19 @@ def contact_erase(
         erased_at=now,
     )
     emails_erase(addresses=addresses, replacement=pseudonym["email"], pseudonyms=pseudonyms)
+    # The reasons on its history rows are free text, which may name the person.
+    _scrub_text(Contact.history.filter(id=contact.pk), ["history_change_reason"], pseudonyms)
     logged: list[tuple[Model, str]] = [(contact, pseudonym["name"])]
     if single_person:
         customer_name = f"{ERASED_NAME} {contact.pk}"
         Customer.history.filter(id=customer.pk).update(name=customer_name, notes="")
         Customer.objects.filter(pk=customer.pk).update(name=customer_name, notes="")
+        _scrub_text(
+            Customer.history.filter(id=customer.pk),
+            ["lost_reason", "history_change_reason"],
+            pseudonyms,
+        )
+        _scrub_text(Customer.objects.filter(pk=customer.pk), ["lost_reason"], pseudonyms)
         logged.append((customer, customer_name))
     admin_log_erase(records=logged, pseudonyms=pseudonyms)
     erasure = Erasure.objects.create(
@@ -203,6 +211,14 @@ def contact_erase(
         pseudonyms=pseudonyms,
     )
     return erasure
+
+
+def _scrub_text(rows: QuerySet, fields: list[str], pseudonyms: Pseudonyms) -> None:
+    """Scrub the person from free text that people wrote on the given rows (reasons)."""
+    for pk, *texts in rows.values_list("pk", *fields):
+        scrubbed = [pseudonyms.scrub(text or "") for text in texts]
+        if scrubbed != [text or "" for text in texts]:
+            rows.filter(pk=pk).update(**dict(zip(fields, scrubbed, strict=True)))
 
 
 def _erased_identifiers(

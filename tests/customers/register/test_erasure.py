@@ -336,3 +336,33 @@ def test_erasure_reaches_every_address_the_person_had_and_emails_that_name_them(
     )
     assert "Ann Smith" not in about.body_text + about.body_html
     assert "Hello Sam" in about.body_text
+
+
+def test_erasure_scrubs_reasons_people_wrote_about_a_single_person_customer(quality_manager):
+    from customers.register.services import contacts_bulk_update  # noqa: PLC0415
+
+    person = CustomerFactory(
+        name="Rahul Verma",
+        kind=Customer.Kind.PERSON,
+        status=Customer.Status.LOST,
+        lost_on=date(2026, 10, 1),
+        lost_reason="Rahul Verma moved to a competitor.",
+    )
+    contact = ContactFactory(customer=person, name="Rahul Verma", email="rahul@mail.example")
+    contacts_bulk_update(
+        contacts=Contact.objects.filter(pk=contact.pk),
+        by=quality_manager,
+        opt_out=True,
+        reason="Rahul Verma asked by phone",
+    )
+
+    erase(contact, quality_manager)
+
+    erased = f"Erased contact {contact.pk}"
+    assert Customer.objects.get(pk=person.pk).lost_reason == f"{erased} moved to a competitor."
+    assert set(Customer.history.filter(id=person.pk).values_list("lost_reason", flat=True)) == {
+        f"{erased} moved to a competitor."
+    }
+    assert f"Bulk change: {erased} asked by phone" in set(
+        Contact.history.filter(id=contact.pk).values_list("history_change_reason", flat=True)
+    )
