@@ -238,7 +238,8 @@ def emails_erase(*, addresses: Iterable[str], replacement: str, pseudonyms: Pseu
     to_them = Q(pk__in=[])
     for address in addresses:
         to_them |= Q(recipient__iexact=address)
-    changed = OutboundEmail.objects.filter(to_them).update(
+    changed = set(OutboundEmail.objects.filter(to_them).values_list("pk", flat=True))
+    OutboundEmail.objects.filter(pk__in=changed).update(
         recipient=replacement, body_text="", body_html="", secrets=[]
     )
     mentions = Q(pk__in=[])
@@ -254,5 +255,5 @@ def emails_erase(*, addresses: Iterable[str], replacement: str, pseudonyms: Pseu
             body_text=pseudonyms.scrub(email.body_text),
             body_html=pseudonyms.scrub(email.body_html),
         )
-        changed += 1
-    return changed
+        changed.add(email.pk)
+    return len(changed)

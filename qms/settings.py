@@ -263,7 +263,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
     # Also deletes the file of an import that held an erased person once the import
-    # ends, so it runs often; with nothing to delete it costs two queries.
+    # ends, so it runs often; with nothing to delete it costs three small queries.
     "purge-import-files": {
         "task": "customers.tasks.purge_import_files",
         "schedule": 15 * 60.0,

@@ -516,14 +516,18 @@ class ImportJob(models.Model):
         if not self.file_deletion:
             return ""
         if self.file_deleted_at is None:
-            if self.file_deletion == self.FileDeletion.ERASURE:
+            running = self.state in (self.State.CHECKING, self.State.IMPORTING)
+            if running and self.file_deletion == self.FileDeletion.ERASURE:
                 return str(
                     _(
                         "The file holds the personal data of a contact who was erased: it is "
                         "deleted as soon as this import ends."
                     )
                 )
-            return str(_("The file is past its retention period and is being deleted."))
+            return str(
+                _("The file is being deleted: %(why)s.")
+                % {"why": self.get_file_deletion_display().lower()}
+            )
         on = timezone.localdate(self.file_deleted_at)
         if self.file_deletion == self.FileDeletion.ERASURE:
             return str(

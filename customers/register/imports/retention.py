@@ -19,6 +19,7 @@ erased person is skipped by the suppression list.
 
 import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,23 +48,23 @@ def _counts_only(preview: dict[str, Any]) -> dict[str, Any]:
     return {"counts": preview.get("counts", {})} if preview else {}
 
 
-def _file_text(job: ImportJob) -> list[str]:
-    """Return the stored file's text, as read in each encoding it may be in."""
+def _file_texts(job: ImportJob) -> Iterator[str]:
+    """Yield the stored file's text as read in each encoding it may be in, one at a
+    time (a file is up to ``IMPORT_MAX_UPLOAD_BYTES``)."""
     try:
         with job.file.open("rb") as handle:
             data = handle.read()
     except (FileNotFoundError, ValueError):
-        return []  # gone already, or never stored
-    texts = []
+        return  # gone already, or never stored
     with contextlib.suppress(ImportFileError):  # then the other encodings say
-        texts.append(decode(data, job.encoding))
-    texts.extend(data.decode(codec, errors="replace") for codec in OTHER_ENCODINGS)
-    return texts
+        yield decode(data, job.encoding)
+    for codec in OTHER_ENCODINGS:
+        yield data.decode(codec, errors="replace")
 
 
 def import_file_holds(job: ImportJob, pseudonyms: Pseudonyms) -> bool:
     """Return whether the job's stored file mentions the person."""
-    return any(pseudonyms.found_in(text) for text in _file_text(job))
+    return any(pseudonyms.found_in(text) for text in _file_texts(job))
 
 
 def imports_forget(*, pseudonyms: Pseudonyms) -> list[int]:
@@ -79,7 +80,7 @@ def imports_forget(*, pseudonyms: Pseudonyms) -> list[int]:
     jobs = ImportJob.objects.filter(Q(file_deleted_at__isnull=True) | ~Q(error="")).only(
         "file", "encoding", "preview", "error", "file_deletion", "file_deleted_at"
     )
-    for job in jobs.iterator():
+    for job in list(jobs):  # read whole: the loop writes to the same table
         kept = job.file_deleted_at is None and bool(job.file)
         mentions = pseudonyms.json_mentions(job.preview) or pseudonyms.found_in(job.error)
         if not (mentions or (kept and import_file_holds(job, pseudonyms))):
