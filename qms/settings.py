@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purge_login_records",
         "schedule": 24 * 60 * 60.0,
     },
+    # Also deletes the file of an import that held an erased person once the import
+    # ends, so it runs often; with nothing to delete it costs three small queries.
+    "purge-import-files": {
+        "task": "customers.tasks.purge_import_files",
+        "schedule": 15 * 60.0,
+    },
     # Each due date reminds its owner once, so running hourly sends nothing twice.
     "remind-requirement-rechecks": {
         "task": "customers.tasks.remind_requirement_rechecks",
@@ -287,6 +293,11 @@ COMMUNICATION_LOG_KEEP_LINKS = env.bool("COMMUNICATION_LOG_KEEP_LINKS", default=
 
 # The largest CSV file an import takes; the form, the job and the reader check it.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# An uploaded file (names, addresses) is deleted this many days after upload by the
+# purge-import-files beat job; the import's counts stay as its record.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+if IMPORT_FILE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("IMPORT_FILE_RETENTION_DAYS must be at least 1.")
 
 # Accounts, passwords and sessions --------------------------------------------------
 

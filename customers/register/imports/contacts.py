@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer, ImportJob, SuppressedEmail, email_hash
-from customers.register.imports.plan import Plan, columns_present, name_key, shown
+from customers.register.imports.plan import Plan, columns_present, masked_email, name_key, shown
 from customers.register.imports.reading import (
     CHOICE_COLUMNS,
     choice_labels,
@@ -84,10 +84,11 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
             continue
         seen[key] = number
         if email_hash(email) in suppressed:
+            # The list keeps only a hash of the address, and so does the preview.
             plan.skipped.append(
                 {
                     "row": number,
-                    "email": email,
+                    "email": masked_email(email),
                     "reason": _("on the suppression list (erased or unsubscribed)"),
                 }
             )

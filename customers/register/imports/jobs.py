@@ -172,6 +172,10 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
     job = lock_stored(job)
     if job.state != State.CHECKED:
         raise ValidationError(_("This import is not waiting for confirmation."))
+    if job.file_deletion:
+        raise ValidationError(
+            _("%(note)s Upload the file again to import it.") % {"note": job.file_note}
+        )
     if job.has_errors:
         raise ValidationError(_("The file has errors: correct them and upload it again."))
     # The worker that checked the file counted its attempts; the import counts anew.

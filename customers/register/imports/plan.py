@@ -126,3 +126,13 @@ def shown(value: Any, choices: Any = None) -> str:
     if choices is not None and value in choices.values:
         return str(choices(value).label)
     return Truncator(str(value)).chars(SHOWN_LENGTH)
+
+
+def masked_email(email: str) -> str:
+    """Return an address as a skipped row shows it: enough to find the row in the file
+    ("a…@e….com"), not the address of a person who asked to be left alone."""
+    user, _at, domain = email.partition("@")
+    host, dot, top = domain.rpartition(".")
+    if not dot:
+        host, top = domain, ""
+    return f"{user[:1]}…@{host[:1]}…{dot}{top}"
