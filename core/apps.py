@@ -1,3 +1,5 @@
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.apps import AppConfig, apps
@@ -16,6 +18,14 @@ def sync_roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
         roles_sync()
 
 
+def sessions_decoded() -> Iterator[tuple[str, str]]:
+    """Return each stored session's data, decoded, for a search for personal data."""
+    from django.contrib.sessions.models import Session  # noqa: PLC0415
+
+    for session in Session.objects.iterator():
+        yield f"session {session.pk[:8]}…", json.dumps(session.get_decoded(), ensure_ascii=False)
+
+
 class CoreConfig(AppConfig):
     """Records (7.5): users, roles, email, history and voiding helpers, registries."""
 
@@ -27,6 +37,7 @@ class CoreConfig(AppConfig):
         from simple_history.signals import pre_create_historical_record  # noqa: PLC0415
 
         from core import choosers, history, home  # noqa: PLC0415
+        from core.registries import PersonalDataPlace, personal_data  # noqa: PLC0415
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="core.sync_roles")
         pre_create_historical_record.connect(history.stamp_actor, dispatch_uid="core.actor")
@@ -34,6 +45,13 @@ class CoreConfig(AppConfig):
         task_postrun.connect(history.task_finished, dispatch_uid="core.task_done", weak=False)
         home.register()
         choosers.register_people()
+        personal_data.register(
+            PersonalDataPlace(
+                key="core.sessions",
+                why=_("Session data is signed and encoded; the search reads it decoded."),
+                read=sessions_decoded,
+            )
+        )
 
 
 class SuperuserAdminConfig(AdminConfig):

@@ -27,6 +27,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from core.broker import ring
+from core.erasure import Pseudonyms
 from core.history import current_actor
 from core.models import OutboundEmail, User
 
@@ -225,3 +226,34 @@ def emails_purge_bodies() -> int:
         .exclude(state__in=[State.QUEUED, State.SENDING])
         .update(body_text="", body_html="", secrets=[])
     )
+
+
+def emails_erase(*, addresses: Iterable[str], replacement: str, pseudonyms: Pseudonyms) -> int:
+    """Pseudonymise an erased person in the email log; return the emails changed.
+
+    An email sent to one of their ``addresses`` keeps its row (that it was sent, when,
+    why) with the ``replacement`` address, no bodies and no secrets; any email that
+    mentions them (its subject, or another person's email about them) is scrubbed.
+    """
+    to_them = Q(pk__in=[])
+    for address in addresses:
+        to_them |= Q(recipient__iexact=address)
+    changed = set(OutboundEmail.objects.filter(to_them).values_list("pk", flat=True))
+    OutboundEmail.objects.filter(pk__in=changed).update(
+        recipient=replacement, body_text="", body_html="", secrets=[]
+    )
+    mentions = Q(pk__in=[])
+    for identifier in pseudonyms.identifiers:
+        mentions |= (
+            Q(subject__icontains=identifier)
+            | Q(body_text__icontains=identifier)
+            | Q(body_html__icontains=identifier)
+        )
+    for email in OutboundEmail.objects.filter(mentions).only("subject", "body_text", "body_html"):
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            subject=pseudonyms.scrub(email.subject),
+            body_text=pseudonyms.scrub(email.body_text),
+            body_html=pseudonyms.scrub(email.body_html),
+        )
+        changed.add(email.pk)
+    return len(changed)

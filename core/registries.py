@@ -11,6 +11,9 @@ app fills them in its ``AppConfig.ready()``, so no lower app imports a higher on
   own selector.
 - ``choosers``: the kinds of record a form or a filter chooses by typing (customers,
   contacts, requirements, people), each searched by its app's own selector.
+- ``personal_data``: what an erasure search must know beyond the plain text of the
+  tables and stored files: a column allowed to keep something derived from a person
+  (a hash), and storage it cannot read as plain text (encoded sessions).
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -195,6 +198,22 @@ class ChooserSource(Entry):
     reference: Callable[[str], int | None] = field(default=lambda text: None)
 
 
+@dataclass(frozen=True)
+class PersonalDataPlace(Entry):
+    """A place that holds personal data in a way a search for an erased person must be
+    told about (``tests/erasure.py`` reads every table and stored file by itself).
+
+    ``kept`` names a column ("app_label.Model.field") allowed to keep what the search
+    finds there after an erasure, ``why`` says why (a hash kept so that the person is
+    not imported again); ``read`` returns (where, text) pairs of storage that is not
+    plain text (sessions, signed and encoded).
+    """
+
+    why: "str | Promise"
+    kept: str = ""
+    read: Callable[[], Iterable[tuple[str, str]]] | None = None
+
+
 # How many records of each kind the search results page shows; "Show all" lists the rest.
 SEARCH_RESULTS_PER_KIND = 8
 
@@ -204,6 +223,7 @@ customer_timeline: Registry[TimelineSource] = Registry("customer timeline")
 record_actions: Registry[RecordAction] = Registry("record actions")
 search: Registry[SearchProvider] = Registry("search")
 choosers: Registry[ChooserSource] = Registry("choosers")
+personal_data: Registry[PersonalDataPlace] = Registry("personal data")
 
 
 def nav_items_for(user: Any) -> list[NavItem]:

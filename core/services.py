@@ -1,15 +1,21 @@
+import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.erasure import Pseudonyms
 from core.history import attribute_change
 from core.limits import check_length
 from core.models import Heartbeat, User
@@ -110,3 +116,45 @@ def record_void(*, record: VoidableModel, by: User, reason: str) -> VoidableMode
     attribute_change(record, by=by, reason=_("Voided: %(reason)s") % {"reason": reason})
     record.save()
     return record
+
+
+def admin_log_erase(*, records: Sequence[tuple[models.Model, str]], pseudonyms: Pseudonyms) -> int:
+    """Pseudonymise an erased person in the admin's log of actions; return the rows changed.
+
+    Each of ``records`` (the contact, a single-person customer) is named in the log as
+    the given pseudonym, whatever it was called when the entry was written; any other
+    entry that mentions the person (an inline's name in a change message, a record
+    whose name holds their address) is scrubbed. The log is Django's, outside history.
+    """
+    names: dict[tuple[int, str], str] = {
+        (
+            ContentType.objects.get_for_model(record, for_concrete_model=False).pk,
+            str(record.pk),
+        ): name
+        for record, name in records
+    }
+    own = Q(pk__in=[])
+    for content_type_id, object_id in names:
+        own |= Q(content_type_id=content_type_id, object_id=object_id)
+    mentions = Q(pk__in=[])
+    for identifier in pseudonyms.identifiers:
+        # Change messages are JSON, which writes letters beyond ASCII as \u escapes.
+        escaped = json.dumps(identifier)[1:-1]
+        mentions |= (
+            Q(object_repr__icontains=identifier)
+            | Q(change_message__icontains=identifier)
+            | Q(change_message__icontains=escaped)
+        )
+    changed = 0
+    for entry in LogEntry.objects.filter(own | mentions).only(
+        "content_type_id", "object_id", "object_repr", "change_message"
+    ):
+        own_name = names.get((entry.content_type_id or 0, entry.object_id or ""))
+        object_repr = own_name if own_name is not None else pseudonyms.scrub(entry.object_repr)
+        change_message = pseudonyms.scrub_json_text(entry.change_message)
+        if (object_repr, change_message) != (entry.object_repr, entry.change_message):
+            LogEntry.objects.filter(pk=entry.pk).update(
+                object_repr=object_repr[:200], change_message=change_message
+            )
+            changed += 1
+    return changed

@@ -7,7 +7,7 @@ so the imports point one way: tasks -> services.
 from celery import shared_task
 from django.core.management import call_command
 
-from core import email, services
+from core import auth, email, services
 
 
 @shared_task
@@ -26,6 +26,16 @@ def clear_expired_sessions() -> None:
 def purge_login_records() -> None:
     """Delete login records past their retention period."""
     services.login_records_purge()
+
+
+@shared_task
+def send_password_reset(address: str, language: str | None = None) -> None:
+    """Queue a reset email to each active account with this address (none if unknown).
+
+    The reset page rings this with whatever address it was given, so that a known
+    address and an unknown one take the page the same time.
+    """
+    auth.password_reset_send(email=address, language=language)
 
 
 @shared_task

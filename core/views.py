@@ -1,18 +1,37 @@
 import re
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
+from django.forms import Form
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.auth import PasswordResetForm
+from core import throttle
+from core.auth import (
+    PASSWORD_RESET_PAUSED_FOR_CLIENT,
+    RESET_REQUESTS_PER_ADDRESS,
+    RESET_REQUESTS_PER_CLIENT,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    client_key,
+)
+from core.broker import ring
 from core.choosers import chosen_text, suggestions
 from core.files import PrivateFileField
 from core.forms import SearchForm
@@ -111,10 +130,61 @@ def choose(request: HttpRequest, key: str) -> HttpResponse:
 LIST_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,99}", re.ASCII)
 
 
+class ThrottledStatus:
+    """Answer 429 Too Many Requests when a form is refused for a rate limit."""
+
+    throttled_field: str = NON_FIELD_ERRORS
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        if form.has_error(self.throttled_field, code="throttled"):
+            response.status_code = 429
+        return response
+
+
+class LoginView(ThrottledStatus, auth_views.LoginView):
+    """Django's login page, refusing a client past its limit of failures (core.auth)."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(ThrottledStatus, auth_views.PasswordChangeView):
+    """Django's password change page; wrong old passwords count as failed logins."""
+
+    form_class = PasswordChangeForm
+    throttled_field = "old_password"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset view; its form sends through the email helper."""
+    """Django's reset page, doing the same work whatever the address.
+
+    It checks the form and rings a task with the address; the worker looks the
+    address up and sends the email, so the time the page takes does not tell whether
+    the address has an account. Requests are limited per client address (past it the
+    page says when to try again, which tells nothing about any account) and per email
+    address (past it the page answers as on success and sends nothing: the answer
+    never reveals an account, and nobody can flood one person's mailbox).
+    """
 
     form_class = PasswordResetForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        verdict = throttle.hit(RESET_REQUESTS_PER_CLIENT, client_key(request))
+        if not verdict.allowed:
+            form = self.get_form()
+            form.add_error(None, PASSWORD_RESET_PAUSED_FOR_CLIENT % {"minutes": verdict.minutes})
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        address = form.cleaned_data["email"]
+        if throttle.hit(RESET_REQUESTS_PER_ADDRESS, address.lower()).allowed:
+            ring("core.tasks.send_password_reset", address, translation.get_language())
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def private_file(

@@ -20,10 +20,16 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from core.registries import HomePanel, NavItem, home_panels, navigation  # noqa: PLC0415
         from customers.register import views as register  # noqa: PLC0415
+        from customers.register.imports import retention  # noqa: PLC0415
+        from customers.register.services import contact_erased  # noqa: PLC0415
         from customers.requirements import views as requirements  # noqa: PLC0415
 
         self.register_search()
         self.register_choosers()
+        self.register_personal_data()
+        contact_erased.connect(
+            retention.forget_erased_contact, dispatch_uid="customers.imports.forget_erased"
+        )
 
         navigation.register(
             NavItem(
@@ -75,6 +81,21 @@ class CustomersConfig(AppConfig):
                 permission="customers.view_customer",
                 order=20,
                 context=register.home_panel,
+            )
+        )
+
+    def register_personal_data(self) -> None:
+        """Tell a search for an erased person what the suppression list keeps of them."""
+        from core.registries import PersonalDataPlace, personal_data  # noqa: PLC0415
+
+        personal_data.register(
+            PersonalDataPlace(
+                key="customers.suppression",
+                kept="customers.SuppressedEmail.email_hash",
+                why=_(
+                    "A hash of an erased person's address, kept so that an import or the "
+                    "contact form does not bring them back; the address is not kept."
+                ),
             )
         )
 

@@ -6,7 +6,7 @@ so the imports point one way: tasks -> services.
 
 from celery import shared_task
 
-from customers.register.imports import jobs
+from customers.register.imports import jobs, retention
 from customers.requirements import services as requirements
 
 
@@ -26,6 +26,12 @@ def run_import(job_id: int) -> None:
 def reclaim_stale_imports() -> int:
     """Give back import jobs whose worker died."""
     return jobs.imports_reclaim_stale()
+
+
+@shared_task
+def purge_import_files() -> int:
+    """Delete uploaded import files past their retention period or held for an erasure."""
+    return retention.import_files_purge()
 
 
 @shared_task

@@ -31,6 +31,7 @@ urlpatterns = [
     path("import/template/<slug:kind>.csv", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm_view, name="import_confirm"),
+    path("import/<int:pk>/file/", views.import_file, name="import_file"),
     path("export/customers.csv", views.export_customers, name="export_customers"),
     path("export/contacts.csv", views.export_contacts, name="export_contacts"),
     # Needs, requirements, commitments and their changes (4.2, 8.2).

@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purge_login_records",
         "schedule": 24 * 60 * 60.0,
     },
+    # Also deletes the file of an import that held an erased person once the import
+    # ends, so it runs often; with nothing to delete it costs three small queries.
+    "purge-import-files": {
+        "task": "customers.tasks.purge_import_files",
+        "schedule": 15 * 60.0,
+    },
     # Each due date reminds its owner once, so running hourly sends nothing twice.
     "remind-requirement-rechecks": {
         "task": "customers.tasks.remind_requirement_rechecks",
@@ -287,6 +293,11 @@ COMMUNICATION_LOG_KEEP_LINKS = env.bool("COMMUNICATION_LOG_KEEP_LINKS", default=
 
 # The largest CSV file an import takes; the form, the job and the reader check it.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# An uploaded file (names, addresses) is deleted this many days after upload by the
+# purge-import-files beat job; the import's counts stay as its record.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+if IMPORT_FILE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("IMPORT_FILE_RETENTION_DAYS must be at least 1.")
 
 # Accounts, passwords and sessions --------------------------------------------------
 
@@ -328,10 +339,21 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "core.auth.axes_username"
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_SENSITIVE_PARAMETERS = ["password"]
+# Masked in the failure records axes keeps (the password change form's fields too).
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
 # The number of proxies in front of the app that append to X-Forwarded-For; 0 trusts
 # no header. Login throttling and the public forms' rate limits both read it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Rate limits kept in the cache (core/throttle.py): name -> (how many, per seconds).
+# Each window is fixed on the clock and ends by itself. Failed logins from one client
+# address across all accounts (django-axes counts them per account and address);
+# password reset requests per email address (past it the page answers as usual and
+# sends nothing) and per client address (past it the page says when to try again).
+RATE_LIMITS = {
+    "login.client_failures": (env.int("LOGIN_CLIENT_FAILURE_LIMIT", default=30), 60 * 60),
+    "password_reset.address": (3, 60 * 60),
+    "password_reset.client": (20, 60 * 60),
+}
 # Login records (successful logins, failures) are kept this long, then purged.
 LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)
 

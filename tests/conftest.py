@@ -18,6 +18,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -112,6 +113,13 @@ def collect_orphaned_connections(django_db_setup: None) -> Iterator[None]:
             and wrapper.connection is not None
         ):
             wrapper.connection.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Start each test with an empty cache, so no rate limit counts another test's
+    requests (each test worker has its own cache: a process, or a Redis database)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ erasure log and the import job: the register's records, mostly field declaration
 
 import hashlib
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from core.files import PrivateFileField
@@ -442,8 +445,13 @@ class ImportJob(models.Model):
         WINDOWS_1252 = "cp1252", _("Windows-1252 (Excel on Windows, “CSV (Comma delimited)”)")
         UTF_16 = "utf-16", _("UTF-16 (“Unicode Text”)")
 
+    class FileDeletion(models.TextChoices):
+        RETENTION = "retention", _("Past its retention period")
+        ERASURE = "erasure", _("It held a contact who was erased")
+
     kind = models.CharField(_("what it imports"), max_length=10, choices=Kind.choices)
-    file = PrivateFileField(_("file"), upload_to="imports/%Y/%m/")
+    # Blank once deleted (``file_deleted_at``): the job row and its counts stay.
+    file = PrivateFileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     encoding = models.CharField(
         _("encoding"), max_length=10, choices=Encoding.choices, default=Encoding.UTF_8
@@ -463,11 +471,21 @@ class ImportJob(models.Model):
     history_to = models.BigIntegerField(null=True, blank=True)
     # Set by the worker that took the job; a stale claim is given back by beat.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker took the job in its current state: one whose worker died
+    # twice is failed rather than given back again.
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Why the uploaded file is deleted, set when that is decided, and when it was. A
+    # job that is checking or importing keeps its file until it ends (its worker reads
+    # it), so the reason can be set while the time is not yet.
+    file_deletion = models.CharField(
+        _("why the file is deleted"), max_length=10, choices=FileDeletion.choices, blank=True
+    )
+    file_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -485,7 +503,53 @@ class ImportJob(models.Model):
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.preview.get("errors"))
+        # The counts stay when the rows go with the file.
+        return bool(self.preview.get("errors") or self.preview.get("counts", {}).get("errors"))
+
+    @property
+    def file_kept_until(self) -> date:
+        """Return the day the retention purge deletes the uploaded file."""
+        return timezone.localdate(self.created_at) + timedelta(
+            days=settings.IMPORT_FILE_RETENTION_DAYS
+        )
+
+    @property
+    def file_note(self) -> str:
+        """Return what the import's page says of a file no longer kept; "" if it is."""
+        if not self.file_deletion:
+            return ""
+        if self.file_deleted_at is None:
+            running = self.state in (self.State.CHECKING, self.State.IMPORTING)
+            if running and self.file_deletion == self.FileDeletion.ERASURE:
+                return str(
+                    _(
+                        "The file holds the personal data of a contact who was erased: it is "
+                        "deleted as soon as this import ends."
+                    )
+                )
+            return str(
+                _("The file is being deleted: %(why)s.")
+                % {"why": self.get_file_deletion_display().lower()}
+            )
+        on = timezone.localdate(self.file_deleted_at)
+        if self.file_deletion == self.FileDeletion.ERASURE:
+            return str(
+                _(
+                    "The file was deleted on %(date)s because it held the personal data of a "
+                    "contact who was erased. The counts stay as the record of this import."
+                )
+                % {"date": on.isoformat()}
+            )
+        days = (on - timezone.localdate(self.created_at)).days
+        return ngettext(
+            "The file was deleted on %(date)s, %(days)d day after it was uploaded, as "
+            "uploaded files are kept only that long. The counts stay as the record of this "
+            "import.",
+            "The file was deleted on %(date)s, %(days)d days after it was uploaded, as "
+            "uploaded files are kept only that long. The counts stay as the record of this "
+            "import.",
+            days,
+        ) % {"date": on.isoformat(), "days": days}
 
     @property
     def records_url(self) -> str:

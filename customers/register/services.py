@@ -9,14 +9,17 @@ from typing import Any
 import django.dispatch
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import update_with_history
+from core.email import emails_erase
+from core.erasure import ERASED, Pseudonyms
 from core.history import attribute_change
-from core.models import OutboundEmail, User
+from core.models import User
 from core.records import ensure_editable, lock_rows, lock_stored, status_changed
+from core.services import admin_log_erase
 from customers.models import (
     Contact,
     Customer,
@@ -29,8 +32,10 @@ from customers.models import (
 from customers.register import bulk, selectors
 from customers.register.bulk import BulkOutcome, ContactChange, CustomerChange
 
-# Sent inside the erasure's transaction; higher apps pseudonymise what they store
-# about the contact (answers, log entries).
+# Sent inside the erasure's transaction with the contact, its old email and the
+# ``pseudonyms`` (``core.erasure.Pseudonyms``: what the person was called and what
+# replaces it): the imports and higher apps pseudonymise what they store about the
+# contact (answers, log entries, free text that names them).
 contact_erased = django.dispatch.Signal()
 
 ERASED_NAME = "Erased contact"
@@ -136,9 +141,12 @@ def contact_erase(
 
     The contact's identifying fields and every history row of it are pseudonymised,
     as are the recipient and bodies of emails sent to it; for a single-person
-    customer the customer's name too. A hash of the email goes on the suppression
-    list so that a later import does not bring the person back. The erasure itself
-    is logged with who asked and when.
+    customer the customer's name too. Every other mention of what the person was
+    called (in any name, address or phone number their history holds) is replaced in
+    the email log, the admin's log of actions, and, through ``contact_erased``, the
+    imports (whose files holding the person are deleted) and higher apps. A hash of
+    the email goes on the suppression list so that a later import does not bring the
+    person back. The erasure itself is logged with who asked and when.
     """
     contact = lock_stored(contact, "customer")
     if contact.is_erased:
@@ -152,6 +160,10 @@ def contact_erase(
         "phone": "",
         "role": "",
     }
+    customer = contact.customer
+    single_person = customer.kind == Customer.Kind.PERSON
+    # Read before the history rows are overwritten: they hold earlier names too.
+    pseudonyms, addresses = _erased_identifiers(contact, pseudonym, single_person)
     SuppressedEmail.objects.in_force().get_or_create(
         email_hash=email_hash(old_email),
         defaults={"reason": SuppressedEmail.Reason.ERASED, "created_by": by},
@@ -168,14 +180,22 @@ def contact_erase(
         opted_out_at=contact.opted_out_at or now,
         erased_at=now,
     )
-    OutboundEmail.objects.filter(recipient__iexact=old_email).update(
-        recipient=pseudonym["email"], body_text="", body_html="", secrets=[]
-    )
-    customer = contact.customer
-    if customer.kind == Customer.Kind.PERSON:
+    emails_erase(addresses=addresses, replacement=pseudonym["email"], pseudonyms=pseudonyms)
+    # The reasons on its history rows are free text, which may name the person.
+    _scrub_text(Contact.history.filter(id=contact.pk), ["history_change_reason"], pseudonyms)
+    logged: list[tuple[Model, str]] = [(contact, pseudonym["name"])]
+    if single_person:
         customer_name = f"{ERASED_NAME} {contact.pk}"
         Customer.history.filter(id=customer.pk).update(name=customer_name, notes="")
         Customer.objects.filter(pk=customer.pk).update(name=customer_name, notes="")
+        _scrub_text(
+            Customer.history.filter(id=customer.pk),
+            ["lost_reason", "history_change_reason"],
+            pseudonyms,
+        )
+        _scrub_text(Customer.objects.filter(pk=customer.pk), ["lost_reason"], pseudonyms)
+        logged.append((customer, customer_name))
+    admin_log_erase(records=logged, pseudonyms=pseudonyms)
     erasure = Erasure.objects.create(
         contact=contact,
         requested_by=requested_by.strip(),
@@ -183,8 +203,43 @@ def contact_erase(
         note=note,
         performed_by=by,
     )
-    contact_erased.send(sender=Contact, contact=contact, old_email=old_email, erasure=erasure)
+    contact_erased.send(
+        sender=Contact,
+        contact=contact,
+        old_email=old_email,
+        erasure=erasure,
+        pseudonyms=pseudonyms,
+    )
     return erasure
+
+
+def _scrub_text(rows: QuerySet, fields: list[str], pseudonyms: Pseudonyms) -> None:
+    """Scrub the person from free text that people wrote on the given rows (reasons)."""
+    for pk, *texts in rows.values_list("pk", *fields):
+        scrubbed = [pseudonyms.scrub(text or "") for text in texts]
+        if scrubbed != [text or "" for text in texts]:
+            rows.filter(pk=pk).update(**dict(zip(fields, scrubbed, strict=True)))
+
+
+def _erased_identifiers(
+    contact: Contact, pseudonym: dict[str, str], single_person: bool
+) -> tuple[Pseudonyms, set[str]]:
+    """Return what the person was called, as the contact and its history hold it, each
+    with its pseudonym; and every address they had."""
+    names, addresses, phones = {contact.name}, {contact.email}, {contact.phone}
+    for name, email, phone in Contact.history.filter(id=contact.pk).values_list(
+        "name", "email", "phone"
+    ):
+        names.add(name)
+        addresses.add(email)
+        phones.add(phone)
+    if single_person:
+        names.update(Customer.history.filter(id=contact.customer_id).values_list("name", flat=True))
+        names.add(contact.customer.name)
+    replacements = dict.fromkeys(phones, ERASED)
+    replacements |= dict.fromkeys(names, pseudonym["name"])
+    replacements |= dict.fromkeys(addresses, pseudonym["email"])
+    return Pseudonyms(replacements), {email for email in addresses if email}
 
 
 # Bulk changes from the customer and contact lists -----------------------------------

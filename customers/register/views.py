@@ -12,7 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -559,6 +566,25 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else "customers/register/import_detail.html"
     )
     return render(request, template, {"job": job})
+
+
+@permission_required("customers.view_importjob")
+def import_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Download the file an import was given; once deleted, its page says when and why."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not job.file_deletion and job.file:
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:
+            pass
+        else:
+            response = FileResponse(handle, as_attachment=True, filename=job.original_name)
+            response["Cache-Control"] = "private, no-store"
+            return response
+    messages.info(
+        request, job.file_note or _("The file of this import is missing from the storage.")
+    )
+    return redirect(job)
 
 
 @permission_required("customers.add_importjob", "customers.add_contact", "customers.add_customer")

@@ -1,45 +1,22 @@
 """Checking a file of contacts against the register: match, create, update or skip."""
 
-import re
-from functools import lru_cache
+from datetime import date
 from typing import Any
 
-from django.core.validators import EmailValidator
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer, ImportJob, SuppressedEmail, email_hash
-from customers.register.imports.plan import Plan, columns_present, shown
+from customers.register.imports.plan import Plan, columns_present, masked_email, name_key, shown
 from customers.register.imports.reading import (
     CHOICE_COLUMNS,
     choice_labels,
-    length_refusal,
+    field_refusal,
     parse_bool,
     parse_choice,
     parse_country,
     parse_date,
 )
 from customers.register.models import PHONE
-
-_email_validator = EmailValidator()
-_EMAIL_USER = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
-
-
-@lru_cache(maxsize=4096)
-def _email_domain_ok(domain: str) -> bool:
-    # A file holds many addresses at few domains: each domain is checked once.
-    return domain in _email_validator.domain_allowlist or _email_validator.validate_domain_part(
-        domain
-    )
-
-
-def email_ok(value: str) -> bool:
-    """Apply Django's EmailValidator rules, faster for a file's worth of addresses."""
-    if not value or "@" not in value or len(value) > 320:
-        return False
-    user, domain = value.rsplit("@", 1)
-    return bool(_EMAIL_USER.match(user)) and _email_domain_ok(domain)
-
 
 CONTACT_COLUMN_FIELDS = {
     "name": ["name"],
@@ -53,6 +30,8 @@ CONTACT_COLUMN_FIELDS = {
 }
 
 CHOICES = CHOICE_COLUMNS[ImportJob.Kind.CONTACTS]
+# The text columns and the fields they fill: each cell passes its field's validators.
+TEXT_FIELDS = {"name": "name", "email": "email", "phone": "phone", "role": "role"}
 
 CONTACT_FIELDS = [
     "name",
@@ -68,8 +47,8 @@ CONTACT_FIELDS = [
 
 def _customers_by_name() -> dict[str, list[tuple[int, str]]]:
     by_name: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, country in Customer.objects.active().values_list("pk", Lower("name"), "country"):
-        by_name.setdefault(name, []).append((pk, str(country)))
+    for pk, name, country in Customer.objects.active().values_list("pk", "name", "country"):
+        by_name.setdefault(name_key(name), []).append((pk, str(country)))
     return by_name
 
 
@@ -77,24 +56,25 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
     plan = Plan(kind=ImportJob.Kind.CONTACTS, total=len(rows))
     customers = _customers_by_name()
     suppressed = set(SuppressedEmail.objects.in_force().values_list("email_hash", flat=True))
+    # Every contact the unique constraint on customer and email counts, erased ones
+    # too (voided ones do not count), keyed as the writer matches a row.
     existing = {
-        (contact.customer_id, contact.email): contact for contact in Contact.objects.editable()
+        (contact.customer_id, contact.email.lower()): contact
+        for contact in Contact.objects.active()
     }
     seen: dict[tuple[int, str], int] = {}
     for number, row in enumerate(rows, start=2):
+        if plan.refuse_cells(number, row):
+            continue
         errors_before = len(plan.errors)
         customer_id = _resolve_customer(plan, number, row, customers)
         email = row["email"].lower()
-        if too_long := length_refusal(Contact, "email", email):
-            plan.error(number, "email", too_long)
-        elif not email_ok(email):
-            plan.error(
-                number, "email", _("'%(value)s' is not an email address.") % {"value": row["email"]}
-            )
-        values = _contact_values(plan, number, row)
+        _check_text(plan, number, row, email)
+        key = (customer_id or 0, email)
+        contact = existing.get(key)
+        values = _contact_values(plan, number, row, contact)
         if len(plan.errors) > errors_before or customer_id is None:
             continue
-        key = (customer_id, email)
         if key in seen:
             plan.error(
                 number,
@@ -104,15 +84,15 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
             continue
         seen[key] = number
         if email_hash(email) in suppressed:
+            # The list keeps only a hash of the address, and so does the preview.
             plan.skipped.append(
                 {
                     "row": number,
-                    "email": email,
+                    "email": masked_email(email),
                     "reason": _("on the suppression list (erased or unsubscribed)"),
                 }
             )
             continue
-        contact = existing.get(key)
         if contact is None:
             # A plain dict: a model instance per row costs more than the insert does.
             plan.creates.append({"customer_id": customer_id, "email": email, **values})
@@ -132,18 +112,36 @@ def check_contacts(rows: list[dict[str, str]]) -> Plan:
     return plan
 
 
+def _check_text(plan: Plan, number: int, row: dict[str, str], email: str) -> None:
+    """Check the text cells against their fields, as the contact form does."""
+    refused = set()
+    for column, field in TEXT_FIELDS.items():
+        value = email if column == "email" else row.get(column, "")
+        if refusal := field_refusal(Contact, field, value):
+            plan.error(number, column, refusal)
+            refused.add(column)
+    if not row["name"]:
+        plan.error(number, "name", _("The name is missing."))
+    if not email:
+        plan.error(number, "email", _("The email address is missing."))
+    phone = row.get("phone", "")
+    if "phone" not in refused and not PHONE.match(phone):
+        plan.error(number, "phone", _("'%(value)s' is not a phone number.") % {"value": phone})
+
+
 def _plan_contact_update(
     plan: Plan, number: int, contact: Contact, row: dict[str, str], values: dict[str, Any]
 ) -> str:
     """Plan the update of an existing contact; return the action."""
     values = columns_present(values, row, CONTACT_COLUMN_FIELDS)
-    if "consent_source" not in row and contact.consent_source and values.get("consent"):
-        # The file says nothing of the source: keep the one recorded.
-        values.pop("consent_source", None)
     changed = [name for name, value in values.items() if getattr(contact, name) != value]
     if not changed:
         plan.unchanged += 1
         return "unchanged"
+    if contact.is_erased:
+        # An exported erased contact imports back unchanged; nothing may change it.
+        plan.error(number, "email", contact.lock_reason)
+        return "error"
     if plan.wants_changes():
         plan.change(
             number,
@@ -189,20 +187,12 @@ def _resolve_customer(
     return None
 
 
-def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, Any]:
-    name = row["name"]
-    if not name:
-        plan.error(number, "name", _("The name is missing."))
-    elif too_long := length_refusal(Contact, "name", name):
-        plan.error(number, "name", too_long)
-    phone = row.get("phone", "")
-    if too_long := length_refusal(Contact, "phone", phone):
-        plan.error(number, "phone", too_long)
-    elif not PHONE.match(phone):
-        plan.error(number, "phone", _("'%(value)s' is not a phone number.") % {"value": phone})
-    role = row.get("role", "")
-    if too_long := length_refusal(Contact, "role", role):
-        plan.error(number, "role", too_long)
+def _contact_values(
+    plan: Plan, number: int, row: dict[str, str], stored: Contact | None
+) -> dict[str, Any]:
+    """Return the contact's values from the row; where a consent column is missing,
+    from the contact as stored (a new contact: none), so that the consent rule holds
+    for the contact as it will be."""
     language = parse_choice(
         row.get("language", ""), CHOICES["language"], Contact.Language.ENGLISH, plan.language
     )
@@ -213,36 +203,54 @@ def _contact_values(plan: Plan, number: int, row: dict[str, str]) -> dict[str, A
             _("The language must be one of: %(choices)s.")
             % {"choices": choice_labels(CHOICES["language"])},
         )
-    consent = parse_bool(row.get("consent", ""))
-    if consent is None:
-        plan.error(number, "consent", _("Consent must be yes or no."))
-    consent_on = parse_date(row.get("consent_on", "")) if row.get("consent_on") else None
-    if row.get("consent_on") and consent_on is None:
-        plan.error(number, "consent_on", _("The date must be written as YYYY-MM-DD."))
-    source = parse_choice(
-        row.get("consent_source", ""), CHOICES["consent_source"], "", plan.language
-    )
-    if source is None:
-        plan.error(
-            number,
-            "consent_source",
-            _("The consent source must be one of: %(choices)s.")
-            % {"choices": choice_labels(CHOICES["consent_source"])},
-        )
-    if consent:
-        if consent_on is None and not row.get("consent_on"):
-            plan.error(number, "consent_on", _("Consent needs the date it was given."))
-        source = source or Contact.ConsentSource.IMPORT
+    consent, consent_on, source = _consent(plan, number, row, stored)
     opted_out = parse_bool(row.get("opted_out", ""))
     if opted_out is None:
         plan.error(number, "opted_out", _("Opted out must be yes or no."))
     return {
-        "name": name,
-        "phone": phone,
-        "role": role,
+        "name": row["name"],
+        "phone": row.get("phone", ""),
+        "role": row.get("role", ""),
         "language": language,
         "consent": bool(consent),
         "consent_on": consent_on if consent else None,
         "consent_source": source if consent else "",
         "opted_out": bool(opted_out),
     }
+
+
+def _consent(
+    plan: Plan, number: int, row: dict[str, str], stored: Contact | None
+) -> tuple[bool | None, date | None, str | None]:
+    """Return the consent, its date and its source, each from its column or, where the
+    file lacks the column, as stored; a consent needs its date."""
+    if "consent" in row:
+        consent = parse_bool(row["consent"])
+        if consent is None:
+            plan.error(number, "consent", _("Consent must be yes or no."))
+    else:
+        consent = stored.consent if stored else False
+    given_on = row.get("consent_on", "")
+    if "consent_on" in row:
+        consent_on = parse_date(given_on) if given_on else None
+        if given_on and consent_on is None:
+            plan.error(number, "consent_on", _("The date must be written as YYYY-MM-DD."))
+    else:
+        consent_on = stored.consent_on if stored else None
+    if "consent_source" in row:
+        source = parse_choice(row["consent_source"], CHOICES["consent_source"], "", plan.language)
+        if source is None:
+            plan.error(
+                number,
+                "consent_source",
+                _("The consent source must be one of: %(choices)s.")
+                % {"choices": choice_labels(CHOICES["consent_source"])},
+            )
+    else:
+        # The file says nothing of the source: keep the one recorded.
+        source = stored.consent_source if stored else ""
+    if consent:
+        if consent_on is None and not given_on:
+            plan.error(number, "consent_on", _("Consent needs the date it was given."))
+        source = source or Contact.ConsentSource.IMPORT
+    return consent, consent_on, source

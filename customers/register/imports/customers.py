@@ -5,11 +5,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, ImportJob, Segment
-from customers.register.imports.plan import Plan, columns_present, shown
+from customers.register.imports.plan import Plan, columns_present, name_key, shown
 from customers.register.imports.reading import (
     CHOICE_COLUMNS,
     choice_labels,
-    length_refusal,
+    field_refusal,
     parse_choice,
     parse_country,
     parse_date,
@@ -27,6 +27,8 @@ CUSTOMER_COLUMN_FIELDS = {
     "notes": ["notes"],
 }
 CHOICES = CHOICE_COLUMNS[ImportJob.Kind.CUSTOMERS]
+# The text columns and the fields they fill: each cell passes its field's validators.
+TEXT_FIELDS = {"name": "name", "lost_reason": "lost_reason", "notes": "notes"}
 # The column a field is read from, where the two differ.
 COLUMN_OF = {"account_owner_id": "account_owner"}
 CUSTOMER_FIELDS = [
@@ -43,8 +45,9 @@ CUSTOMER_FIELDS = [
 
 def check_customers(rows: list[dict[str, str]]) -> Plan:
     plan = Plan(kind=ImportJob.Kind.CUSTOMERS, total=len(rows))
+    # Keyed as the unique constraint on name and country compares them.
     existing = {
-        (customer.name.lower(), str(customer.country)): customer
+        (name_key(customer.name), str(customer.country)): customer
         for customer in Customer.objects.active().prefetch_related("segments")
     }
     segment_names = dict(Segment.objects.active().values_list("pk", "name"))
@@ -52,24 +55,17 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
     owners = dict(account_owners().values_list("email", "pk"))
     seen: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=2):
+        if plan.refuse_cells(number, row):
+            continue
         errors_before = len(plan.errors)
         name = row["name"]
-        if not name:
-            plan.error(number, "name", _("The name is missing."))
-        elif too_long := length_refusal(Customer, "name", name):
-            plan.error(number, "name", too_long)
-        country = parse_country(row.get("country", ""))
-        if country is None:
-            plan.error(
-                number,
-                "country",
-                _("'%(value)s' is not a country name or code.") % {"value": row["country"]},
-            )
-        values = _customer_values(plan, number, row, owners)
+        country = _check_name_and_text(plan, number, row)
+        key = (name_key(name), country or "")
+        customer = existing.get(key)
+        values = _customer_values(plan, number, row, owners, customer)
         segment_ids = _segment_ids(plan, number, row, segments)
         if len(plan.errors) > errors_before:
             continue
-        key = (name.lower(), country or "")
         if key in seen:
             plan.error(
                 number,
@@ -78,7 +74,6 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
             )
             continue
         seen[key] = number
-        customer = existing.get(key)
         if customer is None:
             customer = Customer(name=name, country=country or "", **values)
             plan.creates.append(customer)
@@ -104,13 +99,33 @@ def check_customers(rows: list[dict[str, str]]) -> Plan:
     return plan
 
 
+def _check_name_and_text(plan: Plan, number: int, row: dict[str, str]) -> str | None:
+    """Check the name, country and text cells, as the customer form does; return the
+    country's code ("" for none, None if it is not a country)."""
+    if not row["name"]:
+        plan.error(number, "name", _("The name is missing."))
+    for column, field in TEXT_FIELDS.items():
+        if refusal := field_refusal(Customer, field, row.get(column, "")):
+            plan.error(number, column, refusal)
+    country = parse_country(row.get("country", ""))
+    if country is None:
+        plan.error(
+            number,
+            "country",
+            _("'%(value)s' is not a country name or code.") % {"value": row["country"]},
+        )
+    return country
+
+
 def _segment_ids(
     plan: Plan, number: int, row: dict[str, str], segments: dict[str, int]
 ) -> list[int]:
-    ids = []
+    ids: list[int] = []
     for segment_name in filter(None, (s.strip() for s in row.get("segments", "").split(";"))):
         if segment_name.lower() in segments:
-            ids.append(segments[segment_name.lower()])
+            # A segment named twice ("Gold; gold") is linked once.
+            if segments[segment_name.lower()] not in ids:
+                ids.append(segments[segment_name.lower()])
         else:
             plan.error(
                 number, "segments", _("No segment is named '%(name)s'.") % {"name": segment_name}
@@ -196,8 +211,16 @@ def _segment_names(ids: Any, names: Names) -> str:
 
 
 def _customer_values(
-    plan: Plan, number: int, row: dict[str, str], owners: dict[str, int]
+    plan: Plan,
+    number: int,
+    row: dict[str, str],
+    owners: dict[str, int],
+    stored: Customer | None,
 ) -> dict[str, Any]:
+    """Return the customer's values from the row; where the status or a lost column
+    is missing, from the customer as stored (a new customer: a prospect), so that a
+    lost customer keeps its date and reason."""
+
     def choice(column: str, default: str) -> str:
         value = parse_choice(row.get(column, ""), CHOICES[column], default, plan.language)
         if value is None:
@@ -209,7 +232,10 @@ def _customer_values(
             return default
         return value
 
-    status = choice("status", Customer.Status.PROSPECT)
+    if "status" in row or stored is None:
+        status = choice("status", Customer.Status.PROSPECT)
+    else:
+        status = stored.status
     owner_email = row.get("account_owner", "").lower()
     owner_id = owners.get(owner_email) if owner_email else None
     if owner_email and owner_id is None:
@@ -219,13 +245,13 @@ def _customer_values(
             _("No one who can own a customer account has the email '%(value)s'.")
             % {"value": owner_email},
         )
-    lost_on = parse_date(row.get("lost_on", "")) if row.get("lost_on") else None
-    if row.get("lost_on") and lost_on is None:
-        plan.error(number, "lost_on", _("The date must be written as YYYY-MM-DD."))
-    lost_reason = row.get("lost_reason", "")
-    for column in ("lost_reason", "notes"):
-        if too_long := length_refusal(Customer, column, row.get(column, "")):
-            plan.error(number, column, too_long)
+    if "lost_on" in row:
+        lost_on = parse_date(row["lost_on"]) if row["lost_on"] else None
+        if row["lost_on"] and lost_on is None:
+            plan.error(number, "lost_on", _("The date must be written as YYYY-MM-DD."))
+    else:
+        lost_on = stored.lost_on if stored else None
+    lost_reason = row.get("lost_reason", stored.lost_reason if stored else "")
     if status == Customer.Status.LOST and (lost_on is None or not lost_reason):
         plan.error(number, "status", _("A lost customer needs lost_on and lost_reason."))
     return {

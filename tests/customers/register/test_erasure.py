@@ -259,3 +259,110 @@ def test_only_quality_managers_lift_a_suppression(client, role):
     client.force_login(UserFactory(role=role))
 
     assert client.get(reverse("customers:suppression_lift")).status_code == 403
+
+
+# Mentions elsewhere: the admin's log, other emails, earlier names and addresses -----
+
+
+def test_erasure_reaches_the_admin_log_of_actions(quality_manager):
+    from django.contrib.admin.models import CHANGE, LogEntry  # noqa: PLC0415
+    from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415
+
+    acme = CustomerFactory(name="Acme")
+    contact = ContactFactory(customer=acme, name="Zoë Ibáñez", email="zoe@acme.example")
+
+    def logged(record, repr_, message):
+        return LogEntry.objects.create(
+            user=quality_manager,
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=str(record.pk),
+            object_repr=repr_,
+            action_flag=CHANGE,
+            change_message=message,
+        )
+
+    own = logged(contact, "Zoe Ibanez", '[{"changed": {"fields": ["Name"]}}]')
+    # Django writes change messages as JSON, letters beyond ASCII escaped; an inline
+    # names the contact.
+    inline = logged(
+        acme,
+        "Acme",
+        '[{"changed": {"name": "contact", "object": "Zo\\u00eb Ib\\u00e1\\u00f1ez", '
+        '"fields": ["Role"]}}]',
+    )
+    other = logged(acme, "Acme", '[{"changed": {"fields": ["Notes"]}}]')
+    contact.name = "Zoe Ibanez"  # an earlier name, in the history
+    contact.save()
+    contact.name = "Zoë Ibáñez"
+    contact.save()
+
+    erase(contact, quality_manager)
+
+    own.refresh_from_db()
+    inline.refresh_from_db()
+    assert own.object_repr == f"Erased contact {contact.pk}"
+    assert inline.get_change_message() == f"Changed Role for contact “Erased contact {contact.pk}”."
+    assert LogEntry.objects.get(pk=other.pk).change_message == other.change_message
+
+
+def test_erasure_reaches_every_address_the_person_had_and_emails_that_name_them(
+    quality_manager,
+):
+    contact = ContactFactory(name="Ann Smith", email="ann.old@acme.example")
+    contact.email = "ann@acme.example"
+    contact.save()
+    to_old = email_queue(
+        to="ann.old@acme.example",
+        purpose="widget_notice",
+        template="widget_notice",
+        context={"name": "Ann", "widget": {"name": "for Ann Smith"}, "link": "x"},
+    )
+    about = email_queue(
+        to=quality_manager.email,
+        purpose="widget_notice",
+        template="widget_notice",
+        context={"name": "Sam", "widget": {"name": "of Ann Smith (ann@acme.example)"}, "link": "x"},
+    )
+
+    erase(contact, quality_manager)
+
+    to_old.refresh_from_db()
+    about.refresh_from_db()
+    assert to_old.recipient == f"erased-{contact.pk}@erased.invalid"
+    assert to_old.subject == f"Widget for Erased contact {contact.pk} needs a look"
+    assert about.recipient == quality_manager.email
+    assert about.subject == (
+        f"Widget of Erased contact {contact.pk} (erased-{contact.pk}@erased.invalid) needs a look"
+    )
+    assert "Ann Smith" not in about.body_text + about.body_html
+    assert "Hello Sam" in about.body_text
+
+
+def test_erasure_scrubs_reasons_people_wrote_about_a_single_person_customer(quality_manager):
+    from customers.register.services import contacts_bulk_update  # noqa: PLC0415
+
+    person = CustomerFactory(
+        name="Rahul Verma",
+        kind=Customer.Kind.PERSON,
+        status=Customer.Status.LOST,
+        lost_on=date(2026, 10, 1),
+        lost_reason="Rahul Verma moved to a competitor.",
+    )
+    contact = ContactFactory(customer=person, name="Rahul Verma", email="rahul@mail.example")
+    contacts_bulk_update(
+        contacts=Contact.objects.filter(pk=contact.pk),
+        by=quality_manager,
+        opt_out=True,
+        reason="Rahul Verma asked by phone",
+    )
+
+    erase(contact, quality_manager)
+
+    erased = f"Erased contact {contact.pk}"
+    assert Customer.objects.get(pk=person.pk).lost_reason == f"{erased} moved to a competitor."
+    assert set(Customer.history.filter(id=person.pk).values_list("lost_reason", flat=True)) == {
+        f"{erased} moved to a competitor."
+    }
+    assert f"Bulk change: {erased} asked by phone" in set(
+        Contact.history.filter(id=contact.pk).values_list("history_change_reason", flat=True)
+    )

@@ -1,18 +1,22 @@
 """Checking a file of contacts: errors by row, updates not doubles, the suppression
 list, and Django's own email rules."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.urls import reverse
 
-from customers.models import Contact, SuppressedEmail, email_hash
-from customers.register.imports import contacts as contact_checks
+from customers.models import Contact, ImportJob, SuppressedEmail, email_hash
+from customers.register import services
 from customers.register.imports import plan as plan_module
+from customers.register.imports import reading
 from tests.customers.register.conftest import CONTACT_HEADER, upload
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -97,16 +101,20 @@ def test_an_email_on_the_suppression_list_is_skipped_with_the_reason(signed_in):
     )
 
     _, job = upload(signed_in, csv_text)
-    assert "suppression list" in signed_in.get(job.get_absolute_url()).content.decode()
+    page = signed_in.get(job.get_absolute_url()).content.decode()
+    assert "suppression list" in page
     signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
 
+    # The list keeps a hash of the address, and the preview no more than a masked form.
     assert job.preview["skipped"] == [
         {
             "row": 2,
-            "email": "gone@acme.example",
+            "email": "g…@a….example",
             "reason": "on the suppression list (erased or unsubscribed)",
         }
     ]
+    assert "g…@a….example" in page
+    assert "gone@acme.example" not in page.lower()
     assert list(Contact.objects.values_list("email", flat=True)) == ["here@acme.example"]
 
 
@@ -153,7 +161,7 @@ def test_the_import_checks_emails_exactly_as_django_does(value):
     except ValidationError:
         expected = False
 
-    assert contact_checks.email_ok(value) is expected
+    assert reading.email_ok(value) is expected
 
 
 def test_a_value_over_a_columns_limit_is_an_error_saying_the_limit_never_cut(signed_in):
@@ -236,3 +244,126 @@ def test_the_preview_shows_the_first_updates_field_by_field_and_counts_the_rest(
     assert job.preview["more_changes"] == 2
     page = signed_in.get(job.get_absolute_url()).content.decode()
     assert "the first rows; 2 more rows are updated" in page
+
+
+# Conflicts the database would refuse: the check finds them first ------------------
+
+
+def erase(contact, by):
+    services.contact_erase(
+        contact=contact, by=by, requested_by="the contact, by email", requested_on=date(2026, 3, 1)
+    )
+    contact.refresh_from_db()
+    return contact
+
+
+def test_an_erased_contacts_row_exported_and_imported_back_is_unchanged(signed_in):
+    acme = CustomerFactory(name="Acme")
+    erased = erase(ContactFactory(customer=acme, email="ann@acme.example"), by=UserFactory())
+    exported = b"".join(signed_in.get(reverse("customers:export_contacts")).streaming_content)
+
+    _, job = upload(signed_in, exported.decode("utf-8-sig"))
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.preview["counts"]["unchanged"] == 1
+    assert (job.state, job.result) == (ImportJob.State.DONE, {"created": 0, "updated": 0})
+    assert list(Contact.objects.values_list("pk", flat=True)) == [erased.pk]
+
+
+def test_a_row_that_would_change_an_erased_contact_is_an_error_not_a_database_error(
+    signed_in,
+):
+    acme = CustomerFactory(name="Acme")
+    erased = erase(ContactFactory(customer=acme, email="ann@acme.example"), by=UserFactory())
+
+    _, job = upload(signed_in, f"customer,name,email\nAcme,Ann Again,{erased.email.upper()}\n")
+    response = signed_in.post(reverse("customers:import_confirm", args=[job.pk]), follow=True)
+
+    assert job.preview["errors"] == [
+        {
+            "row": 2,
+            "column": "email",
+            "message": "This contact's personal data is erased; it can no longer be changed.",
+        }
+    ]
+    assert "UNIQUE" not in response.content.decode()
+    assert Contact.objects.count() == 1
+
+
+def test_a_customer_whose_name_has_capital_accented_letters_is_found_in_any_case(signed_in):
+    CustomerFactory(name="Ünal Ölçüm AŞ")
+
+    _, job = upload(signed_in, "customer,name,email\nünal ölçüm aş,Ece,ece@unal.example\n")
+
+    assert job.preview["errors"] == []
+    assert job.preview["counts"]["create"] == 1
+
+
+def test_a_consent_date_without_the_consent_column_never_breaks_the_consent_rule(signed_in):
+    contact = ContactFactory(
+        customer=CustomerFactory(name="Acme"),
+        email="ann@acme.example",
+        consent=True,
+        consent_on=date(2026, 1, 15),
+        consent_source="form",
+    )
+    csv_text = (
+        "customer,name,email,consent_on,consent_source\n"
+        f"Acme,{contact.name},ann@acme.example,2026-02-01,\n"
+    )
+
+    _, job = upload(signed_in, csv_text)
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    contact.refresh_from_db()
+    assert (contact.consent, contact.consent_on, contact.consent_source) == (
+        True,
+        date(2026, 2, 1),
+        "import",
+    )
+
+
+def test_an_empty_consent_date_for_a_consenting_contact_is_an_error(signed_in):
+    contact = ContactFactory(customer=CustomerFactory(name="Acme"), email="ann@acme.example")
+
+    _, job = upload(
+        signed_in, f"customer,name,email,consent_on\nAcme,{contact.name},ann@acme.example,\n"
+    )
+
+    assert job.preview["errors"] == [
+        {"row": 2, "column": "consent_on", "message": "Consent needs the date it was given."}
+    ]
+
+
+# Values the forms refuse ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "message"),
+    [
+        ("Ann\x00", "name", "A NUL character"),
+        ("Buyer\x00", "role", "A NUL character"),
+        ("\\N", "role", "“\\N”"),
+        ("ann\x00@acme.example", "email", "A NUL character"),
+    ],
+    ids=["nul-name", "nul-role", "null-marker", "nul-email"],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_cell_the_database_cannot_store_is_an_error_by_row_and_column(
+    signed_in, cell, column, message, encoding
+):
+    CustomerFactory(name="Acme")
+    values = {"customer": "Acme", "name": "Ann", "email": "ann@acme.example", "role": "Buyer"}
+    values[column] = cell
+    csv_text = "customer,name,email,role\n" + ",".join(values.values()) + "\n"
+
+    _, job = upload(signed_in, csv_text, encoding=encoding, choose=encoding)
+
+    assert job.state == ImportJob.State.CHECKED
+    ((row, where, said),) = [(e["row"], e["column"], e["message"]) for e in job.preview["errors"]]
+    assert (row, where) == (2, column)
+    assert message in said
+    assert not Contact.objects.exists()

@@ -1,11 +1,13 @@
 """Checking a file of customers: matched on name and country, along the workflow,
 with their links in history."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from core.roles import Role
-from customers.models import Customer
+from customers.models import Customer, ImportJob
 from tests.customers.register.conftest import upload
 from tests.factories import (
     CustomerFactory,
@@ -147,3 +149,93 @@ def test_a_customer_update_shows_each_change_with_owners_and_segments_by_name(si
     ]
     page = signed_in.get(job.get_absolute_url()).content.decode()
     assert "after@example.com" in page.split('id="import-changes"')[1]
+
+
+# Conflicts the database would refuse: the check finds them first ------------------
+
+
+def test_a_segment_named_twice_in_one_cell_links_it_once(signed_in):
+    gold = SegmentFactory(name="Gold")
+
+    _, job = upload(
+        signed_in, "name,country,segments\nAcme,GB,Gold; gold\n", kind="customers", name="c.csv"
+    )
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert list(Customer.objects.get(name="Acme").segments.all()) == [gold]
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "expected"),
+    [
+        ("lost_reason", "Moved to a rival", ("Moved to a rival", date(2026, 2, 1))),
+        ("lost_on", "2026-02-03", ("Price", date(2026, 2, 3))),
+    ],
+)
+def test_a_lost_customers_reason_or_date_alone_updates_it(signed_in, header, cells, expected):
+    acme = CustomerFactory(
+        name="Acme", country="GB", status="lost", lost_on=date(2026, 2, 1), lost_reason="Price"
+    )
+
+    _, job = upload(
+        signed_in, f"name,country,{header}\nAcme,GB,{cells}\n", kind="customers", name="c.csv"
+    )
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    acme.refresh_from_db()
+    assert (acme.status, acme.lost_reason, acme.lost_on) == ("lost", *expected)
+
+
+def test_an_empty_reason_for_a_lost_customer_is_an_error(signed_in):
+    CustomerFactory(
+        name="Acme", country="GB", status="lost", lost_on=date(2026, 2, 1), lost_reason="Price"
+    )
+
+    _, job = upload(
+        signed_in, "name,country,lost_reason\nAcme,GB,\n", kind="customers", name="c.csv"
+    )
+
+    assert [(e["row"], e["column"]) for e in job.preview["errors"]] == [(2, "status")]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("İstanbul Lojistik", "istanbul lojistik"), ("ΟΔΟΣ Ltd", "οδοσ ltd")],
+    ids=["dotted-capital-i", "final-sigma"],
+)
+def test_two_names_a_database_may_hold_as_one_are_the_same_customer(signed_in, first, second):
+    csv_text = f"name,country\n{first},TR\n{second},TR\n"
+
+    _, job = upload(signed_in, csv_text, kind="customers", name="c.csv")
+
+    assert job.preview["errors"] == [
+        {"row": 3, "column": "name", "message": "The same customer is on row 2 already."}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "row"),
+    [("İstanbul Lojistik", "istanbul lojistik"), ("ΟΔΟΣ Ltd", "οδοσ ltd")],
+    ids=["dotted-capital-i", "final-sigma"],
+)
+def test_a_name_a_database_may_hold_as_the_same_updates_that_customer(signed_in, stored, row):
+    existing = CustomerFactory(name=stored, country="TR", tier="standard")
+
+    _, job = upload(signed_in, f"name,country,tier\n{row},TR,key\n", kind="customers", name="c.csv")
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    existing.refresh_from_db()
+    assert (Customer.objects.count(), existing.tier) == (1, "key")
+
+
+def test_a_customer_cell_the_database_cannot_store_is_an_error(signed_in):
+    _, job = upload(
+        signed_in, "name,country,notes\nAcme,GB,Met\x00 twice\n", kind="customers", name="c.csv"
+    )
+
+    assert [(e["row"], e["column"]) for e in job.preview["errors"]] == [(2, "notes")]
+    assert not Customer.objects.exists()
