@@ -28,11 +28,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.filters import QuerySetRequestMixin
 
+from core.filters import ANY
 from core.models import User
 from core.params import positive_int
 from core.registries import ChooserSource, choosers
@@ -76,9 +76,13 @@ class ChooserInput(forms.TextInput):
 
     template_name = "core/widgets/chooser.html"
 
-    def __init__(self, source: str, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, source: str, attrs: dict[str, Any] | None = None, *, compact: bool = False
+    ) -> None:
         super().__init__(attrs)
         self.source = source
+        # In a list's filters the how-to line is read out but not shown.
+        self.compact = compact
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -108,6 +112,7 @@ class ChooserInput(forms.TextInput):
             "vals": f'{{"field": "{name}", "list": "{field_id}-options"}}',
             "noun": source.noun,
             "plural": source.plural,
+            "compact": self.compact,
         }
         described = widget["attrs"].get("aria-describedby", "")
         widget["attrs"]["aria-describedby"] = f"{described} {field_id}-chooserhint".strip()
@@ -300,10 +305,11 @@ class ChooserFilter(QuerySetRequestMixin, django_filters.Filter):
 
     field_class = ChooserField
 
-
-def any_hint(noun: str) -> Any:
-    """The help text of a filter's chooser: empty means any."""
-    return format_lazy(gettext_lazy("Type a name or a number; leave empty for any {}."), noun)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", ChooserInput(kwargs["source"], {"placeholder": ANY}, compact=True)
+        )
+        super().__init__(*args, **kwargs)
 
 
 def people_matching(text: str, people: QuerySet) -> QuerySet:
