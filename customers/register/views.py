@@ -70,7 +70,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return filtered_list(
         request,
         CustomerFilter,
-        selectors.customer_list().order_by("name"),
+        selectors.customer_list().order_by("name", "pk"),
         "customers/register/customer_list.html",
         {
             "bulk_form": CustomerBulkForm() if bulk else None,
@@ -137,13 +137,21 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Customer.DoesNotExist as exc:
         raise Http404 from exc
     tab = request.GET.get("tab", "")
+    tab = tab if tab in CUSTOMER_TABS else CUSTOMER_TABS[0]
+    # The tabs that grow with the account are paged: ``?tab=contacts&page=3`` pages
+    # the tab shown; the others show their first page.
+    pages = {
+        name: paginate(request, rows, count=count, asked=name == tab)
+        for name, (rows, count) in selectors.customer_tabs(customer).items()
+    }
     return render(
         request,
         "customers/register/customer_detail.html",
         {
             "customer": customer,
             "timeline": timeline_for(customer, request.user),
-            "tab": tab if tab in CUSTOMER_TABS else CUSTOMER_TABS[0],
+            "tab": tab,
+            "pages": pages,
         },
     )
 
@@ -211,7 +219,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return filtered_list(
         request,
         ContactFilter,
-        selectors.contact_list().order_by("name"),
+        selectors.contact_list().order_by("name", "pk"),
         "customers/register/contact_list.html",
         {
             "bulk_form": ContactBulkForm() if bulk else None,

@@ -73,12 +73,14 @@ def figures(count, user):
         )
 
 
-# Staff do not see the email delivery panel, so their page makes one query fewer.
+# Staff do not see the email delivery panel, so their page makes one query fewer. The
+# register's contacts are counted in two queries (all active, those who can be
+# surveyed), each read from a partial index alone.
 PINS = {
-    Role.TOP_MANAGEMENT: Pin("home", figures, 11),
-    Role.QUALITY_MANAGER: Pin("home", figures, 11),
-    Role.STAFF: Pin("home", figures, 10),
-    Role.AUDITOR: Pin("home", figures, 11),
+    Role.TOP_MANAGEMENT: Pin("home", figures, 12),
+    Role.QUALITY_MANAGER: Pin("home", figures, 12),
+    Role.STAFF: Pin("home", figures, 11),
+    Role.AUDITOR: Pin("home", figures, 12),
 }
 
 
