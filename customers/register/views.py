@@ -43,6 +43,7 @@ from core.pages import (
     submit,
     void_page,
 )
+from core.params import positive_int
 from core.registries import timeline_for
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
 from customers.register import bulk, exports, selectors, services
@@ -152,6 +153,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline_for(customer, request.user),
             "tab": tab,
             "pages": pages,
+            "history_page": (positive_int(request.GET.get("page", "")) or 1)
+            if tab == "history"
+            else 1,
         },
     )
 
