@@ -27,6 +27,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='contact',
+            index=models.Index(condition=models.Q(('voided_at__isnull', True)), fields=['customer'], name='customers_contact_live_cust'),
+        ),
+        migrations.AddIndex(
+            model_name='contact',
             index=models.Index(condition=models.Q(('bounced', False), ('consent', True), ('erased_at__isnull', True), ('opted_out', False), ('voided_at__isnull', True)), fields=['customer'], name='customers_contact_surveyable'),
         ),
         migrations.AddIndex(

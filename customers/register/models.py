@@ -294,6 +294,14 @@ class Contact(VoidableModel):
                 condition=Q(voided_at__isnull=True),
                 name="customers_contact_live_name",
             ),
+            # Each customer's active contacts: the customer list counts them from this
+            # index alone (a small one: a customer's entries share one key), and the
+            # home page counts every active contact from it.
+            models.Index(
+                fields=["customer"],
+                condition=Q(voided_at__isnull=True),
+                name="customers_contact_live_cust",
+            ),
             # The contacts a survey may go to (``can_be_surveyed_q``), by customer: the
             # home page counts them from this index alone, and a campaign picks a
             # segment's from it.
@@ -304,8 +312,7 @@ class Contact(VoidableModel):
             ),
         ]
         # On PostgreSQL migration 0010 also adds trigram indexes for the name and email
-        # search. The active contacts are counted per customer from the unique index
-        # on (customer, email) of active contacts.
+        # search.
 
     def __str__(self) -> str:
         return self.name
