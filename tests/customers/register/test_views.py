@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from customers.models import Contact, Customer
+from customers.tasks import refresh_contact_figures
 from tests.customers.forms import unchanged_post
 from tests.factories import (
     ContactFactory,
@@ -497,3 +498,26 @@ def test_the_home_page_counts_the_active_contacts_and_those_who_can_be_surveyed(
     html = signed_in.get(reverse("home")).content.decode()
 
     assert re.search(r"Contacts who can be surveyed</dt>\s*<dd[^>]*>2 / 4</dd>", html)
+
+
+def test_the_home_page_shows_the_contacts_as_last_counted_until_beat_counts_again(
+    client, quality_manager, django_assert_num_queries
+):
+    ContactFactory.create_batch(2)
+    with time_machine.travel(datetime(2030, 12, 1, 9, 30, tzinfo=UTC), tick=False) as clock:
+        client.force_login(quality_manager)
+        with django_assert_num_queries(12) as counted:
+            client.get(reverse("home"))
+        ContactFactory()
+        clock.move_to(datetime(2030, 12, 1, 9, 34, tzinfo=UTC))
+
+        with django_assert_num_queries(len(counted) - 2):
+            kept = client.get(reverse("home")).content.decode()
+        clock.move_to(datetime(2030, 12, 1, 9, 35, tzinfo=UTC))
+        refresh_contact_figures()
+        recounted = client.get(reverse("home")).content.decode()
+
+    assert re.search(r"surveyed</dt>\s*<dd[^>]*>2 / 2</dd>", kept)
+    assert "Contacts counted at 09:30; counted again every five minutes." in kept
+    assert re.search(r"surveyed</dt>\s*<dd[^>]*>3 / 3</dd>", recounted)
+    assert "Contacts counted at 09:35" in recounted
