@@ -518,6 +518,6 @@ def test_the_home_page_shows_the_contacts_as_last_counted_until_beat_counts_agai
         recounted = client.get(reverse("home")).content.decode()
 
     assert re.search(r"surveyed</dt>\s*<dd[^>]*>2 / 2</dd>", kept)
-    assert "Contacts counted at 09:30; counted again every five minutes." in kept
+    assert "Contacts counted at 09:30; they are counted every few minutes." in kept
     assert re.search(r"surveyed</dt>\s*<dd[^>]*>3 / 3</dd>", recounted)
     assert "Contacts counted at 09:35" in recounted
