@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.filters import QuerySetRequestMixin
 
+from core.expressions import matches_first
 from core.filters import ANY
 from core.models import User
 from core.params import positive_int
@@ -68,7 +69,7 @@ def suggestions(source: ChooserSource, text: str, records: QuerySet | None = Non
     found = source.matching(text, records)
     if number is not None:
         found = records.filter(pk=number) | found
-    return list(found.order_by(*source.ordering)[:SUGGESTIONS])
+    return list(matches_first(found.order_by(*source.ordering))[:SUGGESTIONS])
 
 
 class ChooserInput(forms.TextInput):
@@ -203,7 +204,9 @@ class ChooserField(forms.ModelChoiceField):
                 )
             return record
         found = list(
-            source.matching(text, self.choosable).order_by(*source.ordering)[: NAMED_IN_REFUSAL + 1]
+            matches_first(source.matching(text, self.choosable).order_by(*source.ordering))[
+                : NAMED_IN_REFUSAL + 1
+            ]
         )
         if len(found) == 1:
             return found[0]

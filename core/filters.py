@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
@@ -97,9 +98,30 @@ class DateRange(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
 
+def may_be_empty(model: Any, path: str) -> bool:
+    """Return whether the value a sort names (``name``, ``customer__name``) may be
+    NULL: a nullable field, one reached through a nullable key, or an annotation
+    (which cannot be told from the model)."""
+    *relations, last = path.split("__")
+    try:
+        for relation in relations:
+            field = model._meta.get_field(relation)
+            if field.null:
+                return True
+            model = field.related_model
+        return bool(model._meta.get_field(last).null)
+    except FieldDoesNotExist:
+        return True
+
+
 class Sort(django_filters.OrderingFilter):
     """A list's "Sort by": rows without a value come last either way, and rows that tie
-    keep one order (by id), so that no row shows on two pages or on none."""
+    keep one order (by id), so that no row shows on two pages or on none.
+
+    "Last" is said only of values that may be empty: an index read backwards gives a
+    descending order with empty values first, so saying it of a column that is never
+    empty would stop PostgreSQL from reading the index for the list's order.
+    """
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value in EMPTY_VALUES:
@@ -109,9 +131,10 @@ class Sort(django_filters.OrderingFilter):
             if param in EMPTY_VALUES:
                 continue
             name = self.get_ordering_value(param)
-            field = F(name.removeprefix("-"))
-            descending = name.startswith("-")
+            path = name.removeprefix("-")
+            field = F(path)
+            last = True if may_be_empty(qs.model, path) else None
             ordering.append(
-                field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+                field.desc(nulls_last=last) if name.startswith("-") else field.asc(nulls_last=last)
             )
         return qs.order_by(*ordering, "pk")

@@ -6,6 +6,7 @@ so the imports point one way: tasks -> services.
 
 from celery import shared_task
 
+from customers.register import services as register
 from customers.register.imports import jobs, retention
 from customers.requirements import services as requirements
 
@@ -38,3 +39,9 @@ def purge_import_files() -> int:
 def remind_requirement_rechecks() -> int:
     """Email the owners of requirements whose law or standard is due to be checked."""
     return requirements.requirements_remind_recheck()
+
+
+@shared_task
+def refresh_contact_figures() -> None:
+    """Count the contacts the home page shows, so that no page view counts them."""
+    register.contact_figures_refresh()

@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customers.tasks.purge_import_files",
         "schedule": 15 * 60.0,
     },
+    # The home page's count of contacts, kept 15 minutes (customers.register.selectors).
+    "refresh-contact-figures": {
+        "task": "customers.tasks.refresh_contact_figures",
+        "schedule": 5 * 60.0,
+    },
     # Each due date reminds its owner once, so running hourly sends nothing twice.
     "remind-requirement-rechecks": {
         "task": "customers.tasks.remind_requirement_rechecks",

@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.choosers import ChooserFilter
-from core.filters import ANY, VoidedHidden, YesNoWidget
+from core.expressions import matches_first
+from core.filters import ANY, Sort, VoidedHidden, YesNoWidget
 from customers.models import Contact, Customer, ImportJob, Segment
 from customers.register import selectors
 
@@ -54,7 +55,7 @@ class CustomerFilter(ImportedBy, VoidedHidden):
         source="people",
         queryset=selectors.account_owners(),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = Sort(
         label=_("Sort by"),
         empty_label=_("Name"),
         fields=(
@@ -88,7 +89,7 @@ class ContactFilter(ImportedBy):
     )
     consent = django_filters.BooleanFilter(label=_("Consents to surveys"), widget=YesNoWidget)
     opted_out = django_filters.BooleanFilter(label=_("Opted out"), widget=YesNoWidget)
-    ordering = django_filters.OrderingFilter(
+    ordering = Sort(
         label=_("Sort by"),
         empty_label=_("Name"),
         fields=(
@@ -111,3 +112,10 @@ class ContactFilter(ImportedBy):
 
     def search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
         return selectors.contacts_matching(value, queryset)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if (self.form.cleaned_data.get("q") or "").strip():
+            # Found through the search's indexes, then sorted (``matches_first``).
+            queryset = matches_first(queryset)
+        return queryset

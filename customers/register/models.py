@@ -190,13 +190,30 @@ class Customer(VoidableModel, WorkflowModel):
                 violation_error_message=_("A lost customer needs the date and the reason."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "account_owner"], name="customers_status_owner")]
+        indexes = [
+            models.Index(fields=["status", "account_owner"], name="customers_status_owner"),
+            # The list's order (by name, ties by id), and the contacts list's by
+            # customer. Not partial: contacts of voided customers stay on that list.
+            models.Index(fields=["name", "id"], name="customers_customer_name_id"),
+        ]
+        # On PostgreSQL migration 0010 also adds a trigram index for the name search.
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("customers:customer_detail", args=[self.pk])
+
+
+# A contact a survey may go to (``Contact.can_be_surveyed_q``), also the condition of
+# the partial index the home page counts them from.
+CAN_BE_SURVEYED = Q(
+    consent=True,
+    opted_out=False,
+    bounced=False,
+    erased_at__isnull=True,
+    voided_at__isnull=True,
+)
 
 
 class ContactQuerySet(VoidableQuerySet):
@@ -269,7 +286,33 @@ class Contact(VoidableModel):
                 violation_error_message=_("Consent needs the date it was given and its source."),
             ),
         ]
-        indexes = [models.Index(fields=["email"], name="customers_contact_email")]
+        indexes = [
+            models.Index(fields=["email"], name="customers_contact_email"),
+            # The contacts list's order (by name, ties by id); it hides voided contacts.
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(voided_at__isnull=True),
+                name="customers_contact_live_name",
+            ),
+            # Each customer's active contacts: the customer list counts them from this
+            # index alone (a small one: a customer's entries share one key), and the
+            # home page counts every active contact from it.
+            models.Index(
+                fields=["customer"],
+                condition=Q(voided_at__isnull=True),
+                name="customers_contact_live_cust",
+            ),
+            # The contacts a survey may go to (``can_be_surveyed_q``), by customer: the
+            # home page counts them from this index alone, and a campaign picks a
+            # segment's from it.
+            models.Index(
+                fields=["customer"],
+                condition=CAN_BE_SURVEYED,
+                name="customers_contact_surveyable",
+            ),
+        ]
+        # On PostgreSQL migration 0010 also adds trigram indexes for the name and email
+        # search.
 
     def __str__(self) -> str:
         return self.name
@@ -300,13 +343,7 @@ class Contact(VoidableModel):
     def can_be_surveyed_q() -> Q:
         """Return the condition of a contact a survey may go to: consenting, not opted
         out, not bounced, not erased, not voided."""
-        return Q(
-            consent=True,
-            opted_out=False,
-            bounced=False,
-            erased_at__isnull=True,
-            voided_at__isnull=True,
-        )
+        return CAN_BE_SURVEYED
 
     @property
     def can_be_surveyed(self) -> bool:

@@ -446,3 +446,8 @@ def suppression_lift(*, email: str, by: User, reason: str) -> SuppressedEmail:
     entry.full_clean()
     entry.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     return entry
+
+
+def contact_figures_refresh() -> dict[str, Any]:
+    """Count the home page's contact figures again and keep them for the pages."""
+    return selectors.contact_figures(recount=True)

@@ -43,6 +43,7 @@ from core.pages import (
     submit,
     void_page,
 )
+from core.params import positive_int
 from core.registries import timeline_for
 from customers.models import Contact, Customer, ImportJob, ProductService, Segment
 from customers.register import bulk, exports, selectors, services
@@ -70,7 +71,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return filtered_list(
         request,
         CustomerFilter,
-        selectors.customer_list().order_by("name"),
+        selectors.customer_list().order_by("name", "pk"),
         "customers/register/customer_list.html",
         {
             "bulk_form": CustomerBulkForm() if bulk else None,
@@ -137,13 +138,24 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Customer.DoesNotExist as exc:
         raise Http404 from exc
     tab = request.GET.get("tab", "")
+    tab = tab if tab in CUSTOMER_TABS else CUSTOMER_TABS[0]
+    # The tabs that grow with the account are paged: ``?tab=contacts&page=3`` pages
+    # the tab shown; the others show their first page.
+    pages = {
+        name: paginate(request, rows, count=count, asked=name == tab)
+        for name, (rows, count) in selectors.customer_tabs(customer).items()
+    }
     return render(
         request,
         "customers/register/customer_detail.html",
         {
             "customer": customer,
             "timeline": timeline_for(customer, request.user),
-            "tab": tab if tab in CUSTOMER_TABS else CUSTOMER_TABS[0],
+            "tab": tab,
+            "pages": pages,
+            "history_page": (positive_int(request.GET.get("page", "")) or 1)
+            if tab == "history"
+            else 1,
         },
     )
 
@@ -211,7 +223,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return filtered_list(
         request,
         ContactFilter,
-        selectors.contact_list().order_by("name"),
+        selectors.contact_list().order_by("name", "pk"),
         "customers/register/contact_list.html",
         {
             "bulk_form": ContactBulkForm() if bulk else None,

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.expressions import count_of
 from core.models import User
 from core.params import positive_int
 from customers.models import (
@@ -40,22 +41,28 @@ def acknowledgers() -> QuerySet[User]:
     )
 
 
+# The lists' counts are subqueries per row shown (``core.expressions.count_of``): a
+# ``Count`` over the join would count for every row of the register, then page.
+NeedRequirement = Need.requirements.through
+CommitmentRequirement = Commitment.requirements.through
+
+
 def need_list() -> QuerySet[Need]:
     return Need.objects.select_related("customer", "segment").annotate(
-        requirement_count=Count("requirements", distinct=True)
+        requirement_count=count_of(NeedRequirement.objects.all(), to="need")
     )
 
 
 def requirement_list() -> QuerySet[Requirement]:
     return Requirement.objects.select_related("product", "customer", "owner").annotate(
-        commitment_count=Count("commitments", distinct=True)
+        commitment_count=count_of(CommitmentRequirement.objects.all(), to="requirement")
     )
 
 
 def commitment_list() -> QuerySet[Commitment]:
     """Return the commitments with their customer, latest review and its reviewer."""
     return Commitment.objects.select_related("customer", "current_review__reviewer").annotate(
-        requirement_count=Count("requirements", distinct=True)
+        requirement_count=count_of(CommitmentRequirement.objects.all(), to="commitment")
     )
 
 
@@ -82,11 +89,9 @@ def change_list() -> QuerySet[Change]:
     return Change.objects.select_related(
         "requirement", "commitment__customer", "changed_by"
     ).annotate(
-        asked=Count("acknowledgements", distinct=True),
-        outstanding=Count(
-            "acknowledgements",
-            filter=Q(acknowledgements__acknowledged_at__isnull=True),
-            distinct=True,
+        asked=count_of(Acknowledgement.objects.all(), to="change"),
+        outstanding=count_of(
+            Acknowledgement.objects.filter(acknowledged_at__isnull=True), to="change"
         ),
     )
 

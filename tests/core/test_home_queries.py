@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.models import OutboundEmail
 from core.roles import Role
 from customers.models import Acknowledgement, Customer, Requirement
+from customers.register.selectors import CONTACT_FIGURES_KEY
 from customers.requirements import services
 from tests.factories import (
     CommitmentFactory,
@@ -71,14 +73,18 @@ def figures(count, user):
             state=states[n % len(states)],
             sent_at=timezone.now(),
         )
+    # The contact figures are counted when none are kept: pin that page view.
+    cache.delete(CONTACT_FIGURES_KEY)
 
 
-# Staff do not see the email delivery panel, so their page makes one query fewer.
+# Staff do not see the email delivery panel, so their page makes one query fewer. The
+# register's contacts are counted in two queries (all active, those who can be
+# surveyed), each read from a partial index alone, when no count is kept.
 PINS = {
-    Role.TOP_MANAGEMENT: Pin("home", figures, 11),
-    Role.QUALITY_MANAGER: Pin("home", figures, 11),
-    Role.STAFF: Pin("home", figures, 10),
-    Role.AUDITOR: Pin("home", figures, 11),
+    Role.TOP_MANAGEMENT: Pin("home", figures, 12),
+    Role.QUALITY_MANAGER: Pin("home", figures, 12),
+    Role.STAFF: Pin("home", figures, 11),
+    Role.AUDITOR: Pin("home", figures, 12),
 }
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from core.roles import Role
 from customers.models import Change, Commitment, Customer, Need, Requirement
+from tests.factories import ContactFactory, CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,6 +102,34 @@ def test_each_customer_tab_has_an_address_that_a_reload_keeps(page, visit, login
         "true"
     )
     assert page.get_by_role("tabpanel", name=re.compile("Needs")).is_visible()
+
+
+def test_a_large_accounts_contacts_and_history_come_a_page_at_a_time(page, visit, login_as):
+    customer = CustomerFactory(name="Large Account")
+    for n in range(30):
+        ContactFactory(customer=customer, name=f"Person {n:02}")
+    login_as(Role.QUALITY_MANAGER)
+
+    visit(customer.get_absolute_url(), name="contacts-page-1")
+    contacts = page.get_by_role("tabpanel", name=re.compile("Contacts"))
+    assert contacts.get_by_role("link", name="Person 24").is_visible()
+    assert not contacts.get_by_role("link", name="Person 25").count()
+    contacts.get_by_role("navigation", name="Pages of contacts").get_by_role(
+        "link", name="Next page"
+    ).click()
+    page.wait_for_url(re.compile(r"\?tab=contacts&page=2$"))
+    visit(name="contacts-page-2")
+    contacts = page.get_by_role("tabpanel", name=re.compile("Contacts"))
+    assert contacts.get_by_role("link", name="Person 29").is_visible()
+    assert contacts.is_visible()
+
+    page.get_by_role("tab", name="History").click()
+    page.get_by_role("link", name="Older changes").click()
+    page.wait_for_url(re.compile(r"\?tab=history&page=2$"))
+    visit(name="history-page-2")
+    history = page.get_by_role("tabpanel", name="History")
+    assert history.get_by_role("link", name="Large Account").is_visible()
+    assert history.get_by_role("link", name="Newer changes").is_visible()
 
 
 def test_on_a_phone_the_list_comes_first_and_tables_scroll_sideways(page, visit, login_as, demo):

@@ -1,6 +1,7 @@
 """The customer's History tab: every change to the customer and its contacts, the
 imports that made them and the erasures, in one list, newest first."""
 
+import re
 from datetime import date
 
 import pytest
@@ -165,3 +166,47 @@ def test_yes_no_and_times_read_as_a_person_writes_them(quality_manager):
 
     assert {"field": "opted out", "old": "No", "new": "Yes"} in changes
     assert {"field": "opted out at", "old": "—", "new": "2026-08-12 10:30"} in changes
+
+
+def test_the_history_tab_shows_25_changes_a_page_newest_first(client, quality_manager):
+    """A customer with thousands of contacts has thousands of rows of history: the
+    tab reads and shows a page of them, with links to the newer and older ones."""
+    with time_machine.travel("2026-03-01 09:00Z", tick=False):
+        customer = CustomerFactory(name="Lakeside Clinic")
+    for n in range(30):
+        with time_machine.travel(f"2026-03-02 09:{n:02}Z", tick=False):
+            ContactFactory(customer=customer, name=f"Person {n:02}")
+    client.force_login(quality_manager)
+
+    first = client.get(customer.get_absolute_url(), {"tab": "history"})
+    second = client.get(customer.get_absolute_url(), {"tab": "history", "page": "2"})
+    past = client.get(customer.get_absolute_url(), {"tab": "history", "page": "9"})
+
+    def shown(response):
+        html = response.content.decode()
+        return re.findall(
+            r'<a href="/customers/[^"]+">([^<]+)</a>', html[html.index("history-heading") :]
+        )
+
+    assert shown(first)[:2] == ["Person 29", "Person 28"]
+    assert len(shown(first)) == 25
+    assert shown(second) == [*(f"Person {n:02}" for n in range(4, -1, -1)), "Lakeside Clinic"]
+    assert 'href="?tab=history&amp;page=2" rel="next">Older changes' in first.content.decode()
+    assert "Newer changes" not in first.content.decode()
+    assert 'href="?tab=history&amp;page=1" rel="prev">Newer changes' in second.content.decode()
+    assert "Older changes" not in second.content.decode()
+    # An old link past the end shows the last page.
+    assert shown(past) == shown(second)
+
+
+def test_each_page_of_the_history_reads_only_the_contacts_it_names(quality_manager):
+    customer = CustomerFactory()
+    contacts = ContactFactory.create_batch(30, customer=customer)
+
+    history = selectors.customer_history(customer, page=2)
+
+    assert [entry["record"] for entry in history["entries"]] == [
+        *reversed(contacts[:5]),
+        customer,
+    ]
+    assert (history["newer"], history["older"]) == (1, None)

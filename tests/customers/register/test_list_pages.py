@@ -8,7 +8,14 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from tests.factories import ContactFactory, CustomerFactory, NeedFactory
+from core.services import record_void
+from tests.factories import (
+    CommitmentFactory,
+    ContactFactory,
+    CustomerFactory,
+    NeedFactory,
+    RequirementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +99,8 @@ def test_the_summary_of_the_folded_filters_says_how_many_are_in_use(signed_in):
     assert '<span class="badge text-bg-primary">2 in use</span>' in two
 
 
-def page_links(html: str) -> list[str]:
-    nav = html[html.index('<nav aria-label="Pages">') :]
+def page_links(html: str, label: str = "Pages") -> list[str]:
+    nav = html[html.index(f'<nav aria-label="{label}">') :]
     nav = nav[: nav.index("</nav>")]
     return [
         re.sub(r"<[^>]+>", "", label).strip() + " " + unescape(href)
@@ -176,3 +183,72 @@ def test_the_customer_page_opens_on_contacts_without_a_known_tab(signed_in, quer
     html = signed_in.get(customer.get_absolute_url(), query).content.decode()
 
     assert shown_tab(html)[:2] == (["contacts"], ["contacts"])
+
+
+def pane(html: str, name: str) -> str:
+    """Return the HTML of one tab's pane of a customer's page."""
+    start = html.index(f'id="pane-{name}"')
+    return html[start : html.index('<div class="tab-pane', start + 1)]
+
+
+def test_the_customer_page_pages_its_contacts_and_keeps_the_tab(
+    signed_in, quality_manager, django_assert_num_queries
+):
+    """2,000 contacts would be 700 KB of page: the tab shows 25 at a time, active
+    contacts first by name, the voided after them; its count is every contact."""
+    customer = CustomerFactory()
+    for n in range(28):
+        ContactFactory(customer=customer, name=f"Person {n:02}")
+    for n in range(2):
+        record_void(
+            record=ContactFactory(customer=customer, name=f"Gone {n}"),
+            by=quality_manager,
+            reason="Left",
+        )
+    NeedFactory.create_batch(3, customer=customer)
+    url = customer.get_absolute_url()
+
+    with django_assert_num_queries(17) as first_queries:
+        first = signed_in.get(url).content.decode()
+    with django_assert_num_queries(len(first_queries)):
+        second = signed_in.get(url, {"tab": "contacts", "page": "2"}).content.decode()
+
+    listed = re.compile(r'<td><a href="/customers/contacts/\d+/">([^<]+)</a>')
+    assert listed.findall(pane(first, "contacts")) == [f"Person {n:02}" for n in range(25)]
+    assert listed.findall(pane(second, "contacts")) == [
+        "Person 25",
+        "Person 26",
+        "Person 27",
+        "Gone 0",
+        "Gone 1",
+    ]
+    assert 'Contacts <span class="badge text-bg-light">30</span>' in first
+    assert page_links(first, "Pages of contacts") == [
+        "Page 2 ?tab=contacts&page=2",
+        "Next page ?tab=contacts&page=2",
+        "Last page ?tab=contacts&page=2",
+    ]
+    assert "Page 2 of 2 · 30 records" in second
+    # Page 2 of the contacts is not page 2 of the other tabs, and the tab stays open.
+    assert shown_tab(second)[:2] == (["contacts"], ["contacts"])
+    assert pane(second, "needs").count('<a href="/customers/needs/') == 3
+
+
+@pytest.mark.parametrize("name", ["needs", "requirements", "commitments"])
+def test_the_customer_pages_other_tabs_that_grow(signed_in, quality_manager, name):
+    customer = CustomerFactory()
+    for n in range(27):
+        if name == "needs":
+            NeedFactory(customer=customer, title=f"Need {n:02}")
+        elif name == "requirements":
+            RequirementFactory(customer=customer, title=f"Requirement {n:02}")
+        else:
+            CommitmentFactory(customer=customer, by=quality_manager)
+
+    first = signed_in.get(customer.get_absolute_url(), {"tab": name}).content.decode()
+    second = signed_in.get(customer.get_absolute_url(), {"tab": name, "page": "2"})
+
+    assert pane(first, name).count("<li><a href=") == 25
+    assert pane(second.content.decode(), name).count("<li><a href=") == 2
+    assert "Page 1 of 2 · 27 records" in pane(first, name)
+    assert f'{name.capitalize()} <span class="badge text-bg-light">27</span>' in first

@@ -188,13 +188,30 @@ PINS = [
     Pin("customers:product_list", products, 6),
     Pin("customers:import_start", imports, 5),
     Pin("customers:suppression_lift", lifts, 5),
-    # The history tab also reads the contacts' history rows and the erasures.
-    # One more for the imports that wrote the history rows shown.
-    Pin("customers:customer_detail", customer_related, 20, record=customer_of),
+    # The contacts, needs, requirements and commitments tabs read a page each (their
+    # counts come with the customer); a tab with no rows reads nothing. The history
+    # tab also reads the contacts' history rows and the erasures, and the contacts its
+    # entries name. One more for the imports that wrote the history rows shown.
+    Pin("customers:customer_detail", customer_related, 21, record=customer_of),
+    # Another page of a tab, or of the history, reads the same.
+    Pin(
+        "customers:customer_detail",
+        customer_related,
+        21,
+        {"tab": "contacts", "page": "2"},
+        record=customer_of,
+    ),
+    Pin(
+        "customers:customer_detail",
+        contact_history,
+        16,
+        {"tab": "history", "page": "2"},
+        record=customer_of,
+    ),
     # One query names every account owner the history shows, not one per row.
-    Pin("customers:customer_detail", customer_owner_changes, 19, record=customer_of),
+    Pin("customers:customer_detail", customer_owner_changes, 15, record=customer_of),
     # One more names the imports that wrote contacts' rows, whatever their number.
-    Pin("customers:customer_detail", contact_history, 18, record=customer_of),
+    Pin("customers:customer_detail", contact_history, 16, record=customer_of),
 ]
 
 

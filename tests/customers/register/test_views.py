@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from customers.models import Contact, Customer
+from customers.tasks import refresh_contact_figures
 from tests.customers.forms import unchanged_post
 from tests.factories import (
     ContactFactory,
@@ -430,3 +431,93 @@ def test_a_lost_customer_reads_when_and_why_it_was_lost(signed_in):
     page = text_of(signed_in.get(customer.get_absolute_url()))
 
     assert "Lost on 22 Oct 2026. Why it was lost: Chose a cheaper supplier." in page
+
+
+def test_a_search_that_several_contacts_match_lists_and_counts_each_customer_once(signed_in):
+    """Three of Globex's contacts match (one voided, which does not count), and a
+    customer matches by its own name: two rows, each with its own active contacts."""
+    globex = CustomerFactory(name="Globex Industries")
+    for name in ("Asha Rao", "Asha Menon", "Dev Kumar"):
+        ContactFactory(customer=globex, name=name)
+    ContactFactory(customer=globex, name="Leela Iyer", email="leela@asha.example")
+    voided = ContactFactory(customer=globex, name="Asha Twice")
+    Contact.objects.filter(pk=voided.pk).update(voided_at=voided.updated_at)
+    ContactFactory(customer=CustomerFactory(name="Ashanti Foods"), name="Kofi Mensah")
+    CustomerFactory(name="Initech")
+    url = reverse("customers:customer_list")
+
+    for ordering in ("", "contacts", "-contacts", "name"):
+        response = signed_in.get(url, {"q": "asha", "ordering": ordering})
+
+        page = response.context["page"]
+        assert page.paginator.count == 2
+        assert {c.name: c.contact_count for c in page} == {
+            "Globex Industries": 4,
+            "Ashanti Foods": 1,
+        }
+        assert "2 records" in response.content.decode()
+    assert [
+        c.name for c in signed_in.get(url, {"q": "asha", "ordering": "-contacts"}).context["page"]
+    ] == ["Globex Industries", "Ashanti Foods"]
+
+
+def test_the_contacts_search_lists_each_match_once_by_name_email_or_customer(signed_in):
+    ashanti = CustomerFactory(name="Ashanti Foods")
+    ContactFactory(customer=ashanti, name="Kofi Mensah")
+    ContactFactory(customer=ashanti, name="Asha Rao")  # by name and by customer: once
+    zenith = CustomerFactory(name="Zenith Labs")
+    ContactFactory(customer=zenith, name="Leela Iyer", email="leela@asha.example")
+    ContactFactory(customer=zenith, name="Dev Kumar")
+    voided = ContactFactory(customer=ashanti, name="Asha Twice")
+    Contact.objects.filter(pk=voided.pk).update(voided_at=voided.updated_at)
+
+    response = signed_in.get(reverse("customers:contact_list"), {"q": "ASHA"})
+
+    page = response.context["page"]
+    assert page.paginator.count == 3
+    assert [c.name for c in page] == ["Asha Rao", "Kofi Mensah", "Leela Iyer"]
+    for ordering, names in (
+        ("-name", ["Leela Iyer", "Kofi Mensah", "Asha Rao"]),
+        ("-customer", ["Leela Iyer", "Kofi Mensah", "Asha Rao"]),
+        ("customer", ["Kofi Mensah", "Asha Rao", "Leela Iyer"]),
+    ):
+        rows = signed_in.get(
+            reverse("customers:contact_list"), {"q": "asha", "ordering": ordering}
+        ).context["page"]
+        assert rows.paginator.count == 3
+        assert [c.name for c in rows] == names, ordering
+
+
+def test_the_home_page_counts_the_active_contacts_and_those_who_can_be_surveyed(signed_in):
+    ContactFactory.create_batch(2)
+    ContactFactory(opted_out=True)
+    ContactFactory(consent=False, consent_on=None, consent_source="")
+    voided = ContactFactory()
+    Contact.objects.filter(pk=voided.pk).update(voided_at=voided.updated_at)
+
+    html = signed_in.get(reverse("home")).content.decode()
+
+    assert re.search(r"Contacts who can be surveyed</dt>\s*<dd[^>]*>2 / 4</dd>", html)
+
+
+def test_the_home_page_shows_the_contacts_as_last_counted_until_beat_counts_again(
+    client, quality_manager, django_assert_num_queries
+):
+    ContactFactory.create_batch(2)
+    with time_machine.travel(datetime(2030, 12, 1, 9, 30, tzinfo=UTC), tick=False) as clock:
+        client.force_login(quality_manager)
+        with django_assert_num_queries(12) as counted:
+            client.get(reverse("home"))
+        ContactFactory()
+        clock.move_to(datetime(2030, 12, 1, 9, 34, tzinfo=UTC))
+
+        with django_assert_num_queries(len(counted) - 2):
+            kept = client.get(reverse("home")).content.decode()
+        clock.move_to(datetime(2030, 12, 1, 9, 35, tzinfo=UTC))
+        refresh_contact_figures()
+        recounted = client.get(reverse("home")).content.decode()
+
+    assert re.search(r"surveyed</dt>\s*<dd[^>]*>2 / 2</dd>", kept)
+    assert "Contacts counted at 09:30; they are counted every few minutes." in kept
+    assert re.search(r"surveyed</dt>\s*<dd[^>]*>3 / 3</dd>", recounted)
+    assert "Contacts counted at 09:35" in recounted
