@@ -244,6 +244,15 @@ def visit(
                     if not (expected in text and url == response.url)
                 ]
         page.wait_for_load_state("load")
+        # A tab shown by a click is active a frame before its fade starts: wait for
+        # the fade to start, so that the wait below sees it running.
+        for _ in range(40):
+            if page.evaluate(
+                "() => [...document.querySelectorAll('.tab-pane.fade.active')]"
+                ".every((pane) => pane.classList.contains('show'))"
+            ):
+                break
+            page.wait_for_timeout(50)
         # Colours are checked as they end up, not halfway through a fade.
         # (wait_for_function would evaluate a string, which the CSP forbids.)
         for _ in range(40):
