@@ -921,7 +921,8 @@ class Page:
     target: str
     raw: Callable[[Picks], list[Statement]]
     query: str = ""
-    pk: Callable[[Picks], int] | None = None
+    # The URL's argument: a record's id, or a chooser's kind.
+    pk: Callable[[Picks], int | str] | None = None
     # A list's far page: page 1000, or the last where the list has fewer. Its number
     # is found at run time, from this SQL's count of the list's rows.
     far: ListSql | None = None
@@ -1372,6 +1373,38 @@ def home_raw(picks: Picks) -> list[Statement]:
     return [(statement, values[param]) for statement, param in HOME_SQL]
 
 
+# A chooser's suggestions (core/choosers.py): the first 10 that match, in the kind's order.
+CHOOSER_SQL = {
+    "customers": (
+        (
+            "SELECT id, name, status, country FROM customers_customer WHERE voided_at IS NULL"
+            " AND lower(name) LIKE %s ORDER BY name, id LIMIT 10"
+        ),
+        1,
+    ),
+    "contacts": (
+        (
+            "SELECT k.id, k.name, k.email, c.name FROM customers_contact k"
+            " JOIN customers_customer c ON c.id = k.customer_id WHERE k.voided_at IS NULL"
+            " AND (lower(k.name) LIKE %s OR lower(k.email) LIKE %s OR lower(c.name) LIKE %s)"
+            " ORDER BY k.name, k.id LIMIT 10"
+        ),
+        3,
+    ),
+}
+
+
+def chooser(kind: str, word: str) -> Page:
+    statement, n = CHOOSER_SQL[kind]
+
+    def raw(picks: Picks) -> list[Statement]:
+        return [(statement, [like(word)] * n)]
+
+    return Page(
+        f"chooser: {kind} ?q={word}", "choose", SEARCH, raw, f"?q={word}", pk=lambda _: kind
+    )
+
+
 def search_raw(picks: Picks) -> list[Statement]:
     return [(statement, [like(CUSTOMER_WORD)] * n) for statement, n in SEARCH_SQL]
 
@@ -1379,6 +1412,8 @@ def search_raw(picks: Picks) -> list[Statement]:
 PAGES: list[Page] = [
     Page("home", "home", HOME, home_raw),
     Page(f"header search ?q={CUSTOMER_WORD}", "search", SEARCH, search_raw, f"?q={CUSTOMER_WORD}"),
+    chooser("customers", CUSTOMER_WORD),
+    chooser("contacts", CONTACT_WORD),
     *list_pages(
         "customers",
         "customers:customer_list",
@@ -1528,7 +1563,8 @@ _LEFT_OUT = {
     ),
     "download": (
         "customers:import_template customers:export_customers customers:export_contacts "
-        "customers:commitment_export customers:review_export private_file"
+        "customers:commitment_export customers:review_export private_file "
+        "customers:import_file"
     ),
     "an import's progress, not a register record": "customers:import_detail",
     "account or probe page": (

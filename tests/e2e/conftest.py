@@ -244,6 +244,11 @@ def visit(
                     if not (expected in text and url == response.url)
                 ]
         page.wait_for_load_state("load")
+        # An htmx request under way (a list's filters) dims the region it will fill.
+        for _ in range(100):
+            if not page.evaluate("() => document.querySelector('.htmx-request') !== null"):
+                break
+            page.wait_for_timeout(50)
         # A tab shown by a click is active a frame before its fade starts: wait for
         # the fade to start, so that the wait below sees it running.
         for _ in range(40):
