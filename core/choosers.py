@@ -150,16 +150,11 @@ class ChooserMultipleInput(ChooserInput):
         return context
 
 
-class ChooserField(forms.ModelChoiceField):
-    """A record chosen by typing; ``queryset`` says which may be chosen here."""
+class Chooses:
+    """What both chooser fields know: the kind they choose and the records they may take."""
 
-    widget = ChooserInput
-
-    def __init__(self, source: str, queryset: QuerySet, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", self.widget(source))
-        kwargs.setdefault("empty_label", None)
-        super().__init__(queryset, **kwargs)
-        self.source_key = source
+    source_key: str
+    queryset: Any
 
     @property
     def source(self) -> ChooserSource:
@@ -169,6 +164,18 @@ class ChooserField(forms.ModelChoiceField):
     def choosable(self) -> QuerySet:
         """The records this field may take (its queryset, which Django types as optional)."""
         return cast(QuerySet, self.queryset)
+
+
+class ChooserField(Chooses, forms.ModelChoiceField):
+    """A record chosen by typing; ``queryset`` says which may be chosen here."""
+
+    widget = ChooserInput
+
+    def __init__(self, source: str, queryset: QuerySet, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", self.widget(source))
+        kwargs.setdefault("empty_label", None)
+        super().__init__(queryset, **kwargs)
+        self.source_key = source
 
     def label_from_instance(self, obj: Model) -> str:
         return chosen_text(self.source, obj)
@@ -228,7 +235,7 @@ class ChooserField(forms.ModelChoiceField):
         )
 
 
-class ChooserMultipleField(forms.ModelMultipleChoiceField):
+class ChooserMultipleField(Chooses, forms.ModelMultipleChoiceField):
     """Records chosen by typing, one at a time; each value is read as ``ChooserField``
     reads one (the ticked boxes send ids)."""
 
@@ -236,15 +243,6 @@ class ChooserMultipleField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("widget", ChooserMultipleInput(source))
         super().__init__(queryset, **kwargs)
         self.source_key = source
-
-    @property
-    def source(self) -> ChooserSource:
-        return choosers[self.source_key]
-
-    @property
-    def choosable(self) -> QuerySet:
-        """The records this field may take (its queryset, which Django types as optional)."""
-        return cast(QuerySet, self.queryset)
 
     def _one(self) -> ChooserField:
         return ChooserField(self.source_key, self.choosable)
