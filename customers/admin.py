@@ -22,6 +22,8 @@ class CustomerAdmin(RecordAdmin):
     list_display = ["name", "status", "kind", "country", "account_owner", "voided_at"]
     list_filter = ["status", "kind", "tier"]
     search_fields = ["name"]
+    # An id field with a lookup, not a drop-down of every person.
+    raw_id_fields = ["account_owner"]
 
 
 @admin.register(Contact)
@@ -29,6 +31,8 @@ class ContactAdmin(RecordAdmin):
     list_display = ["name", "email", "customer", "language", "consent", "opted_out"]
     list_filter = ["language", "consent", "opted_out", "bounced"]
     search_fields = ["name", "email", "customer__name"]
+    # An id field with a lookup, not a drop-down of every customer.
+    raw_id_fields = ["customer"]
     list_select_related = ["customer"]
 
 
