@@ -55,6 +55,11 @@ IMPORT_FAILED = gettext_lazy(
     "administrator, and nothing was saved. Upload the file again; if this happens "
     "again, tell your administrator."
 )
+REGISTER_CHANGED = gettext_lazy(
+    "While the file was being imported, a contact or customer it changes was erased or "
+    "voided, so nothing was saved. Upload the file again: the check will show what "
+    "changed."
+)
 WORKER_LOST = gettext_lazy(
     "The worker stopped twice while working on this file, so it is not tried again. "
     "Nothing was imported. Split the file into smaller files and upload them, or tell "
@@ -213,7 +218,11 @@ def _run(job: ImportJob, by: User) -> None:
             "number": job.pk,
             "file": job.original_name,
         }
-        applied = writer.apply(plan, by=by, reason=reason, progress=progress)
+        try:
+            applied = writer.apply(plan, by=by, reason=reason, progress=progress)
+        except writer.RegisterChangedError:
+            _fail(job, str(REGISTER_CHANGED))
+            return
         ImportJob.objects.filter(pk=job.pk).update(
             state=State.DONE,
             result={"created": applied.created, "updated": applied.updated},

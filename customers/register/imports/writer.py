@@ -24,6 +24,25 @@ def _batches(items: list[Any]) -> Iterable[list[Any]]:
         yield items[start : start + BATCH_SIZE]
 
 
+class RegisterChangedError(Exception):
+    """A record the plan updates was voided or erased after the check: nothing is
+    written, or the import would bring an erased person back."""
+
+
+def _lock_updated(model: Any, records: list[Any]) -> None:
+    """Lock the rows the plan updates, then refuse if any was voided or erased since
+    the check; the erasure and voiding lock the same row, so they wait or we do."""
+    changed = []
+    stamps = ["voided_at", "erased_at"] if model is Contact else ["voided_at"]
+    for batch in _batches(records):
+        rows = model.objects.select_for_update().filter(pk__in=[record.pk for record in batch])
+        for row in rows.values("pk", *stamps):
+            if any(row[stamp] for stamp in stamps):
+                changed.append(row["pk"])
+    if changed:
+        raise RegisterChangedError(changed)
+
+
 @dataclass(frozen=True)
 class Applied:
     """What an import did, and where its history rows are: those with its reason
@@ -54,6 +73,7 @@ def apply(
     model = Contact if plan.kind == ImportJob.Kind.CONTACTS else Customer
     fields = CONTACT_FIELDS if model is Contact else CUSTOMER_FIELDS
     history = model.history.model
+    _lock_updated(model, plan.updates)
     last_history_id = history.objects.aggregate(last=Max("history_id"))["last"] or 0
     done = 0
     for batch in _batches(plan.creates):

@@ -443,3 +443,39 @@ def test_a_line_break_inside_a_quoted_cell_never_makes_a_large_file_look_small(
         _, job = upload(signed_in, text)
 
     assert job.state == ImportJob.State.CHECKING
+
+
+def test_a_contact_erased_between_the_last_check_and_the_write_is_not_brought_back(
+    signed_in, quality_manager, monkeypatch
+):
+    customer = CustomerFactory(name="Bharat Textiles")
+    priya = ContactFactory(customer=customer, name="Priya Nair", email="priya@bharat.example")
+    csv_text = CONTACT_HEADER + (
+        "Bharat Textiles,Priya Nair,priya@bharat.example,+91 22 5555 0100,hi,yes,2026-03-01,no\n"
+    )
+    _, job = upload(signed_in, csv_text)
+    assert job.preview["counts"]["update"] == 1
+    real_check = checks.check
+
+    def check_then_erase(*args, **kwargs):
+        # The erasure commits just after the import's last check, before its write.
+        plan = real_check(*args, **kwargs)
+        if not Contact.objects.get(pk=priya.pk).is_erased:
+            services.contact_erase(
+                contact=priya,
+                by=quality_manager,
+                requested_by="Priya by email",
+                requested_on=timezone.localdate(),
+            )
+        return plan
+
+    monkeypatch.setattr(import_jobs.checks, "check", check_then_erase)
+    signed_in.post(reverse("customers:import_confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert "was erased or voided, so nothing was saved" in job.error
+    priya.refresh_from_db()
+    assert priya.is_erased
+    assert priya.name == f"Erased contact {priya.pk}"
+    assert priya.phone == ""
