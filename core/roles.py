@@ -137,6 +137,16 @@ ROLE_MAP: dict[str, Grants] = {
     "customers.reviewitem": grants(view=READERS),
     "customers.change": grants(view=READERS),
     "customers.acknowledgement": grants(view=READERS, acknowledge_change={TM, QM, ST}),
+    # Feedback and complaints (8.2.1): staff record feedback and handle the items
+    # they own (the services check the owner); quality managers handle any item.
+    **tracked(
+        "feedback.feedbackitem",
+        grants(view=READERS, add={QM, ST}, change={QM, ST}, handle_any_feedbackitem={QM}),
+    ),
+    "feedback.attachment": grants(view=READERS, add={QM, ST}),
+    # Links to the public form that name a contact: created for a contact by those who
+    # handle feedback, never listed.
+    "feedback.feedbacklink": grants(add={QM, ST}),
 }
 
 

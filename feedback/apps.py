@@ -7,3 +7,14 @@ class FeedbackConfig(AppConfig):
 
     name = "feedback"
     verbose_name = _("Feedback")
+    # Loaded by `manage.py load_demo` after the customers' demo, in this order.
+    demo_modules = ("feedback.communication.demo", "feedback.complaints.demo")
+
+    def ready(self) -> None:
+        # Each register fills the registries (navigation, home panels, timeline,
+        # search, choosers, personal data) and connects its signals in its own hook.
+        from feedback.communication import hooks as communication  # noqa: PLC0415
+        from feedback.complaints import hooks as complaints  # noqa: PLC0415
+
+        communication.register()
+        complaints.register()

@@ -304,6 +304,32 @@ IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
 if IMPORT_FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("IMPORT_FILE_RETENTION_DAYS must be at least 1.")
 
+# Feedback and complaints (feedback/) -----------------------------------------------
+
+# A complaint is acknowledged within this many hours of being received (ISO 10002);
+# the acknowledgement email goes out at once, so this target is met unless the
+# customer left no address.
+FEEDBACK_ACKNOWLEDGE_HOURS = env.int("FEEDBACK_ACKNOWLEDGE_HOURS", default=48)
+# Days from receipt to closing a complaint, by the severity its assessment gives it;
+# until it is assessed the "medium" target holds.
+COMPLAINT_TARGET_DAYS = {
+    "low": env.int("COMPLAINT_TARGET_DAYS_LOW", default=30),
+    "medium": env.int("COMPLAINT_TARGET_DAYS_MEDIUM", default=20),
+    "high": env.int("COMPLAINT_TARGET_DAYS_HIGH", default=10),
+    "critical": env.int("COMPLAINT_TARGET_DAYS_CRITICAL", default=3),
+}
+# Days to answer a follow-up (a call back after a low survey score).
+FOLLOW_UP_TARGET_DAYS = env.int("FOLLOW_UP_TARGET_DAYS", default=5)
+# An overdue item is escalated again after this many hours if it is still overdue.
+ESCALATION_REPEAT_HOURS = env.int("ESCALATION_REPEAT_HOURS", default=24)
+# Attachments to feedback: at most this many per item, each at most this size, of
+# these types (checked on the content, not only the name).
+FEEDBACK_ATTACHMENT_MAX_BYTES = env.int("FEEDBACK_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+FEEDBACK_ATTACHMENT_MAX_FILES = env.int("FEEDBACK_ATTACHMENT_MAX_FILES", default=3)
+FEEDBACK_ATTACHMENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "text/plain"]
+# How long an emailed link to the feedback form identifies its contact.
+FEEDBACK_LINK_VALID_DAYS = env.int("FEEDBACK_LINK_VALID_DAYS", default=90)
+
 # Accounts, passwords and sessions --------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -358,6 +384,8 @@ RATE_LIMITS = {
     "login.client_failures": (env.int("LOGIN_CLIENT_FAILURE_LIMIT", default=30), 60 * 60),
     "password_reset.address": (3, 60 * 60),
     "password_reset.client": (20, 60 * 60),
+    # The public feedback form: posts per client address (GETs are not counted).
+    "public.feedback": (env.int("PUBLIC_FEEDBACK_LIMIT", default=10), 60 * 60),
 }
 # Login records (successful logins, failures) are kept this long, then purged.
 LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)

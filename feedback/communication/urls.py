@@ -1,0 +1,3 @@
+"""Pages of the communication log and plan, under /feedback/ (namespace "feedback")."""
+
+urlpatterns: list = []

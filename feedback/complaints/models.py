@@ -1,0 +1,332 @@
+"""Feedback items and the complaint workflow (8.2.1; ISO 10002 practice).
+
+A **feedback item** is anything a customer tells the organisation: a complaint, a
+compliment, a suggestion, an enquiry, or a follow-up (opened for an account owner when
+a survey answer needs a call back). A complaint moves along the ISO 10002 workflow:
+received, acknowledged, assessed, investigating, responded, closed; it closes only when
+the customer accepts the decision, or, when they do not, once the recourse offered and
+its outcome are recorded. The other kinds take a shorter path. A **feedback link**
+identifies the sender of the public form (a random token, only its hash stored);
+**attachments** are private files.
+"""
+
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.files import PrivateFileField
+from core.history import record_history
+from core.limits import TEXT_MAX_LENGTH
+from core.records import VoidableModel, VoidableQuerySet, WorkflowModel
+from customers.models import Contact, Customer, ProductService
+
+REFERENCE_PREFIX = "FB-"
+
+
+def reference_of(pk: int) -> str:
+    """Return the reference people quote for the item with this key ("FB-000042")."""
+    return f"{REFERENCE_PREFIX}{pk:06d}"
+
+
+class FeedbackItemQuerySet(VoidableQuerySet):
+    def complaints(self) -> "FeedbackItemQuerySet":
+        return self.filter(kind=FeedbackItem.Kind.COMPLAINT)
+
+    def open(self) -> "FeedbackItemQuerySet":
+        return self.exclude(status=FeedbackItem.Status.CLOSED)
+
+    def overdue(self, now: Any = None) -> "FeedbackItemQuerySet":
+        """Return the open items past their target date: one definition for the list
+        filter, the figures, the home page and the escalation job."""
+        now = now or timezone.now()
+        return self.active().exclude(status=FeedbackItem.Status.CLOSED).filter(due_at__lt=now)
+
+
+class FeedbackItem(VoidableModel, WorkflowModel):
+    """One piece of feedback from a customer, and for a complaint its handling."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        COMPLIMENT = "compliment", _("Compliment")
+        SUGGESTION = "suggestion", _("Suggestion")
+        ENQUIRY = "enquiry", _("Enquiry")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        WEB_FORM = "web_form", _("Web form")
+        SURVEY = "survey", _("Survey")
+        IN_PERSON = "in_person", _("In person")
+        LETTER = "letter", _("Letter")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ASSESSED = "assessed", _("Assessed")
+        INVESTIGATING = "investigating", _("Investigating")
+        RESPONDED = "responded", _("Responded")
+        CLOSED = "closed", _("Closed")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
+
+    class Acceptance(models.TextChoices):
+        PENDING = "pending", _("Not yet known")
+        ACCEPTED = "accepted", _("Accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+    class Recourse(models.TextChoices):
+        NONE = "", _("None offered")
+        REVIEW = "review", _("Review by someone else")
+        ESCALATION = "escalation", _("Escalation to management")
+        EXTERNAL = "external", _("External dispute resolution")
+
+    # The complaint workflow (ISO 10002): a complaint that is not accepted goes back
+    # to investigating (a review by someone else) or stays responded until the
+    # recourse's outcome is recorded; a closed one reopens to investigating.
+    COMPLAINT_TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.RECEIVED: frozenset({Status.ACKNOWLEDGED}),
+        Status.ACKNOWLEDGED: frozenset({Status.ASSESSED}),
+        Status.ASSESSED: frozenset({Status.INVESTIGATING, Status.RESPONDED}),
+        Status.INVESTIGATING: frozenset({Status.RESPONDED}),
+        Status.RESPONDED: frozenset({Status.CLOSED, Status.INVESTIGATING}),
+        Status.CLOSED: frozenset({Status.INVESTIGATING}),
+    }
+    # Compliments, suggestions, enquiries and follow-ups: acknowledged, answered where
+    # an answer is due, closed; a closed one can be reopened.
+    OTHER_TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.RECEIVED: frozenset({Status.ACKNOWLEDGED, Status.CLOSED}),
+        Status.ACKNOWLEDGED: frozenset({Status.RESPONDED, Status.CLOSED}),
+        Status.RESPONDED: frozenset({Status.CLOSED}),
+        Status.CLOSED: frozenset({Status.RECEIVED}),
+    }
+    TRANSITIONS = COMPLAINT_TRANSITIONS
+    LOCKED_STATUSES = frozenset({Status.CLOSED})
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("received by"), max_length=12, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.RECEIVED
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+    )
+    product = models.ForeignKey(
+        ProductService,
+        verbose_name=_("product or service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+    )
+    # Who wrote in when no contact is known (the anonymous public form).
+    sender_name = models.CharField(_("sender's name"), max_length=150, blank=True)
+    sender_email = models.EmailField(_("sender's email address"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=TEXT_MAX_LENGTH)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_feedback",
+    )
+    # Where it came from when it arrived by another route: the feedback item it was
+    # turned from (a survey comment's follow-up), or any record (a survey response).
+    source_item = models.ForeignKey(
+        "self",
+        verbose_name=_("turned from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="turned_into",
+    )
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+
+    # Assessment (complaints).
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    remedy_sought = models.TextField(
+        _("remedy the customer seeks"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    justified = models.BooleanField(_("justified"), null=True, blank=True)
+    reveals_nonconformity = models.BooleanField(_("reveals a nonconformity"), null=True, blank=True)
+    assessment = models.TextField(_("assessment"), blank=True, max_length=TEXT_MAX_LENGTH)
+    investigation = models.TextField(_("investigation"), blank=True, max_length=TEXT_MAX_LENGTH)
+    # The decision and whether the customer accepted it.
+    decision = models.TextField(_("decision"), blank=True, max_length=TEXT_MAX_LENGTH)
+    acceptance = models.CharField(
+        _("customer accepted the decision"),
+        max_length=12,
+        choices=Acceptance.choices,
+        default=Acceptance.PENDING,
+    )
+    recourse = models.CharField(
+        _("recourse offered"), max_length=10, choices=Recourse.choices, blank=True
+    )
+    recourse_outcome = models.TextField(
+        _("outcome of the recourse"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    resolution = models.TextField(_("resolution"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    # Targets and when each step happened.
+    acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    due_at = models.DateTimeField(_("close by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("last escalated"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalations"), default=0)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FeedbackItemQuerySet.as_manager()  # type: ignore[misc]  # narrows the base's
+    history = record_history(no_db_index=["voided_by", "customer", "contact", "product"])
+
+    class Meta:
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        ordering = ["-received_at", "-pk"]
+        permissions = [
+            ("handle_any_feedbackitem", _("Can handle feedback assigned to anyone")),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "status", "due_at"], name="feedback_item_kind_due"),
+            models.Index(fields=["customer", "received_at"], name="feedback_item_customer"),
+            models.Index(fields=["contact"], name="feedback_item_contact"),
+            models.Index(fields=["owner", "status"], name="feedback_item_owner"),
+            models.Index(fields=["received_at"], name="feedback_item_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:item_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.pk) if self.pk else ""
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == self.Kind.COMPLAINT
+
+    def allowed_transitions(self) -> frozenset[str]:
+        table = self.COMPLAINT_TRANSITIONS if self.is_complaint else self.OTHER_TRANSITIONS
+        return table.get(self.status, frozenset())
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status != self.Status.CLOSED
+            and self.due_at is not None
+            and self.due_at < timezone.now()
+        )
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never carries what the sender called the file (it may name
+    # them); the original name is a field, pseudonymised on erasure.
+    return f"feedback/{timezone.now():%Y/%m}/{instance.token}"
+
+
+class Attachment(models.Model):
+    """A file sent with a feedback item: private, served through the checked view."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.PROTECT, related_name="attachments")
+    token = models.CharField(max_length=32, editable=False)
+    file = PrivateFileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FeedbackLinkQuerySet(models.QuerySet):
+    def usable(self, now: Any = None) -> "FeedbackLinkQuerySet":
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class FeedbackLink(models.Model):
+    """A link to the public feedback form that names a customer's contact.
+
+    Only the SHA-256 of its random token is stored; the token itself is in the link
+    the contact was sent and nowhere else.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="feedback_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = FeedbackLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("feedback link")
+        verbose_name_plural = _("feedback links")
+
+    def __str__(self) -> str:
+        return f"Feedback link for contact {self.contact_id}"
+
+    @staticmethod
+    def default_expiry() -> Any:
+        return timezone.now() + timedelta(days=settings.FEEDBACK_LINK_VALID_DAYS)

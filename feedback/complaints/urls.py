@@ -1,0 +1,3 @@
+"""Pages of the feedback and complaints register, under /feedback/ (namespace "feedback")."""
+
+urlpatterns: list = []
