@@ -44,7 +44,9 @@ class FeedbackItemQuerySet(VoidableQuerySet):
         """Return the open items past their target date: one definition for the list
         filter, the figures, the home page and the escalation job."""
         now = now or timezone.now()
-        return self.active().exclude(status=FeedbackItem.Status.CLOSED).filter(due_at__lt=now)
+        return self.exclude(status=FeedbackItem.Status.CLOSED).filter(
+            voided_at__isnull=True, due_at__lt=now
+        )
 
 
 class FeedbackItem(VoidableModel, WorkflowModel):
