@@ -24,6 +24,9 @@ PUBLIC_URL_NAMES = frozenset(
         "password_reset_confirm",
         "password_reset_complete",
         "admin:login",
+        "feedback_public:form",
+        "feedback_public:form_for",
+        "feedback_public:status",
     }
 )
 

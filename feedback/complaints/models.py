@@ -299,13 +299,28 @@ class FeedbackLinkQuerySet(models.QuerySet):
 
 
 class FeedbackLink(models.Model):
-    """A link to the public feedback form that names a customer's contact.
+    """A link for someone without an account: a random token, only its SHA-256 stored.
 
-    Only the SHA-256 of its random token is stored; the token itself is in the link
-    the contact was sent and nowhere else.
+    A **form** link opens the public feedback form already knowing the contact (sent
+    to a contact by staff); a **status** link shows the sender how their feedback item
+    stands (sent in its acknowledgement). The token is in the email and nowhere else.
     """
 
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="feedback_links")
+    class Purpose(models.TextChoices):
+        FORM = "form", _("Feedback form for a contact")
+        STATUS = "status", _("Progress of a feedback item")
+
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_links",
+    )
+    item = models.ForeignKey(
+        FeedbackItem, on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -325,9 +340,18 @@ class FeedbackLink(models.Model):
     class Meta:
         verbose_name = _("feedback link")
         verbose_name_plural = _("feedback links")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(purpose="form", contact__isnull=False, item__isnull=True)
+                    | models.Q(purpose="status", item__isnull=False)
+                ),
+                name="feedback_link_names_its_subject",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"Feedback link for contact {self.contact_id}"
+        return f"{self.get_purpose_display()} {self.pk}"
 
     @staticmethod
     def default_expiry() -> Any:

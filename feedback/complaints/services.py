@@ -13,7 +13,8 @@ from core.history import attribute_change
 from core.models import User
 from customers.models import Contact, Customer, ProductService
 from feedback.complaints.attachments import check_uploads, new_token
-from feedback.complaints.models import Attachment, FeedbackItem
+from feedback.complaints.links import link_create, link_url
+from feedback.complaints.models import Attachment, FeedbackItem, FeedbackLink
 
 Kind = FeedbackItem.Kind
 
@@ -39,6 +40,8 @@ def _acknowledge(item: FeedbackItem, *, by: User | None) -> None:
     address = item.contact.email if item.contact_id and item.contact else item.sender_email
     if not address or (item.contact_id and item.contact and item.contact.erased_at):
         return
+    link, token = link_create(purpose=FeedbackLink.Purpose.STATUS, item=item, by=by)
+    status_url = link_url(link, token)
     email_queue(
         to=address,
         purpose="feedback acknowledgement",
@@ -46,10 +49,13 @@ def _acknowledge(item: FeedbackItem, *, by: User | None) -> None:
         context={
             "item": item,
             "name": item.contact.name if item.contact_id and item.contact else item.sender_name,
+            "status_url": status_url,
         },
         related=item,
         by=by,
         language=item.language,
+        secrets=[status_url],
+        keep_secrets=settings.COMMUNICATION_LOG_KEEP_LINKS,
     )
     item.set_status(FeedbackItem.Status.ACKNOWLEDGED, by=by, reason="Acknowledgement emailed")
     item.acknowledged_at = timezone.now()

@@ -1,4 +1,12 @@
-"""The public feedback form, under /p/feedback/: no login (namespace "feedback_public")."""
+"""The public feedback pages, under /p/feedback/: no login (namespace "feedback_public")."""
+
+from django.urls import path
+
+from feedback.public import views
 
 app_name = "feedback_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.form, name="form"),
+    path("to/<str:token>/", views.form, name="form_for"),
+    path("status/<str:token>/", views.status, name="status"),
+]

@@ -1,0 +1,68 @@
+"""Links for people without an account: made, found and withdrawn here only.
+
+A token is 32 random bytes from ``secrets`` (256 bits), sent in the link and never
+stored: the table keeps its SHA-256. Finding a link hashes what the visitor brings.
+"""
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import User
+from customers.models import Contact
+from feedback.complaints.models import FeedbackItem, FeedbackLink
+
+# Longer than this is not a token of ours: refused before any hashing or query.
+TOKEN_MAX_LENGTH = 100
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_create(
+    *,
+    purpose: str,
+    contact: Contact | None = None,
+    item: FeedbackItem | None = None,
+    by: User | None = None,
+    expires_at: Any = None,
+) -> tuple[FeedbackLink, str]:
+    """Make a link and return it with its token (the only time the token is known)."""
+    token = secrets.token_urlsafe(32)
+    link = FeedbackLink.objects.create(
+        purpose=purpose,
+        contact=contact,
+        item=item,
+        token_hash=token_hash(token),
+        created_by=by,
+        expires_at=expires_at or FeedbackLink.default_expiry(),
+    )
+    return link, token
+
+
+def link_url(link: FeedbackLink, token: str) -> str:
+    """Return the absolute URL of a link (for emails)."""
+    name = (
+        "feedback_public:form_for"
+        if link.purpose == FeedbackLink.Purpose.FORM
+        else "feedback_public:status"
+    )
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[token])
+
+
+def link_find(token: str, *, purpose: str) -> FeedbackLink | None:
+    """Return the usable link of this purpose the token opens, or None (unknown,
+    expired or withdrawn alike: the page says the link no longer works)."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    return (
+        FeedbackLink.objects.usable(timezone.now())
+        .select_related("contact__customer", "item")
+        .filter(purpose=purpose, token_hash=token_hash(token))
+        .first()
+    )
