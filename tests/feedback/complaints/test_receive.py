@@ -25,7 +25,8 @@ def test_a_complaint_from_a_contact_is_acknowledged_in_their_language_with_a_sta
     item.refresh_from_db()
     assert item.customer == contact.customer
     assert item.status == FeedbackItem.Status.ACKNOWLEDGED
-    assert item.due_at is not None and item.acknowledged_at is not None
+    assert item.due_at is not None
+    assert item.acknowledged_at is not None
     email = OutboundEmail.objects.get(recipient=contact.email)
     assert email.language == "hi"
     assert item.reference in email.subject
