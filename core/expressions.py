@@ -10,16 +10,23 @@
 - ``matches_first``: a sort that PostgreSQL does after finding a search's matches
   through its indexes, rather than by walking an index in the list's order and
   testing each row against the search.
+- ``Median``: the middle value of a column or of a duration, in the database, on
+  PostgreSQL (``percentile_cont``) and on SQLite (an aggregate registered on each
+  connection).
 """
 
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.backends.signals import connection_created
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Count,
+    DurationField,
     Expression,
     F,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -128,3 +135,66 @@ def matches_first(queryset: QuerySet) -> QuerySet:
             order.expression = _Unindexed(expression)
         ordering.append(order)
     return queryset.order_by(*ordering)
+
+
+class _SQLiteMedian:
+    """SQLite's ``MEDIAN(x)``: the middle of the values that are not NULL, or the mean
+    of the two middle ones; NULL when there are none."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: Any) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        if not self.values:
+            return None
+        ordered = sorted(self.values)
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle]
+        return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def register_sqlite_median(connection: Any, **kwargs: Any) -> None:
+    """Give a SQLite connection the ``MEDIAN`` aggregate (a ``connection_created``
+    receiver; registering again only replaces it)."""
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        connection.connection.create_aggregate("MEDIAN", 1, _SQLiteMedian)
+
+
+connection_created.connect(register_sqlite_median, dispatch_uid="core.expressions.median")
+
+
+class Median(Aggregate):
+    """The median of a number or a duration (``Median(F("closed_at") - F("received_at"))``).
+
+    A duration stays a duration (a ``timedelta``); a number gives a float. PostgreSQL
+    interpolates between the two middle values as SQLite's aggregate does, so both
+    give the same answer.
+    """
+
+    function = "MEDIAN"
+    name = "Median"
+    allow_distinct = False
+
+    def _resolve_output_field(self) -> Any:
+        source = super()._resolve_output_field()  # type: ignore[misc]  # not in the stubs
+        return source if isinstance(source, DurationField) else FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # A connection opened before this module was imported missed the signal.
+        connection.ensure_connection()
+        register_sqlite_median(connection)
+        return self.as_sql(compiler, connection, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="PERCENTILE_CONT",
+            template="%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
+            **extra,
+        )

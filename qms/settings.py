@@ -278,6 +278,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customers.tasks.remind_requirement_rechecks",
         "schedule": 60 * 60.0,
     },
+    # An item is escalated again only after ESCALATION_REPEAT_HOURS, so running every
+    # 15 minutes escalates promptly and never twice.
+    "escalate-overdue-feedback": {
+        "task": "feedback.complaints.tasks.escalate_overdue_feedback",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # Email -------------------------------------------------------------------------

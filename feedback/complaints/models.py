@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,8 @@ from core.records import VoidableModel, VoidableQuerySet, WorkflowModel
 from customers.models import Contact, Customer, ProductService
 
 REFERENCE_PREFIX = "FB-"
+# Clocks differ by a little: a time "now" from another machine is not in the future.
+FUTURE_SLACK = timedelta(minutes=5)
 
 
 def reference_of(pk: int) -> str:
@@ -43,10 +46,16 @@ class FeedbackItemQuerySet(VoidableQuerySet):
     def overdue(self, now: Any = None) -> "FeedbackItemQuerySet":
         """Return the open items past their target date: one definition for the list
         filter, the figures, the home page and the escalation job."""
-        now = now or timezone.now()
-        return self.exclude(status=FeedbackItem.Status.CLOSED).filter(
-            voided_at__isnull=True, due_at__lt=now
-        )
+        return self.filter(overdue_condition(now))
+
+
+def overdue_condition(now: Any = None) -> models.Q:
+    """Return the condition "open, not voided and past its target date" (``overdue``),
+    for a count beside others in one query."""
+    now = now or timezone.now()
+    return ~models.Q(status=FeedbackItem.Status.CLOSED) & models.Q(
+        voided_at__isnull=True, due_at__lt=now
+    )
 
 
 class FeedbackItem(VoidableModel, WorkflowModel):
@@ -204,6 +213,8 @@ class FeedbackItem(VoidableModel, WorkflowModel):
     acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     due_at = models.DateTimeField(_("close by"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # How it was acknowledged when not by the automatic email (a call, a letter).
+    acknowledged_how = models.CharField(_("how it was acknowledged"), max_length=200, blank=True)
     assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -234,6 +245,21 @@ class FeedbackItem(VoidableModel, WorkflowModel):
     def __str__(self) -> str:
         return f"{self.reference} {self.get_kind_display()}"
 
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.contact is not None
+            and self.customer_id
+            and self.contact.customer_id != self.customer_id
+        ):
+            raise ValidationError(
+                {"contact": _("This contact is not one of the chosen customer's contacts.")}
+            )
+        if self.received_at and self.received_at > timezone.now() + FUTURE_SLACK:
+            raise ValidationError(
+                {"received_at": _("Feedback cannot be received in the future: check the date.")}
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("feedback:item_detail", args=[self.pk])
 
@@ -248,6 +274,58 @@ class FeedbackItem(VoidableModel, WorkflowModel):
     def allowed_transitions(self) -> frozenset[str]:
         table = self.COMPLAINT_TRANSITIONS if self.is_complaint else self.OTHER_TRANSITIONS
         return table.get(self.status, frozenset())
+
+    def handled_by(self, user: Any) -> bool:
+        """Return whether the user may handle this item: a quality manager any item,
+        staff the items they own; everyone else reads it. One rule for the services'
+        refusals and the pages' buttons."""
+        if user is None or not getattr(user, "is_active", False):
+            return False
+        if user.has_perm("feedback.handle_any_feedbackitem"):
+            return True
+        return bool(
+            self.owner_id is not None
+            and self.owner_id == user.pk
+            and user.has_perm("feedback.change_feedbackitem")
+        )
+
+    @property
+    def address(self) -> str:
+        """Return where emails to the sender go: the contact's address, or the one the
+        sender gave; "" when there is none (or the contact was erased)."""
+        if self.contact_id and self.contact:
+            return "" if self.contact.erased_at else self.contact.email
+        return self.sender_email
+
+    @property
+    def sender_label(self) -> str:
+        if self.contact_id and self.contact:
+            return self.contact.name
+        return self.sender_name
+
+    def closing_refusal(self) -> str:
+        """Return why the item cannot be closed now, or "" when it can (the close
+        service refuses with it; the page says it instead of offering the button)."""
+        if self.Status.CLOSED not in self.allowed_transitions():
+            return ""  # the workflow's own message says it
+        if not self.is_complaint:
+            return ""
+        if self.acceptance == self.Acceptance.PENDING:
+            return str(
+                _(
+                    "Record the customer's reply first: a complaint closes when the "
+                    "customer accepts the decision or, when they do not, once the outcome "
+                    "of the recourse offered is recorded."
+                )
+            )
+        if self.acceptance == self.Acceptance.NOT_ACCEPTED and not self.recourse_outcome.strip():
+            return str(
+                _(
+                    "The customer did not accept the decision: record the outcome of the "
+                    "recourse offered before closing the complaint."
+                )
+            )
+        return ""
 
     @property
     def is_overdue(self) -> bool:
@@ -269,7 +347,9 @@ class Attachment(models.Model):
 
     item = models.ForeignKey(FeedbackItem, on_delete=models.PROTECT, related_name="attachments")
     token = models.CharField(max_length=32, editable=False)
-    file = PrivateFileField(_("file"), upload_to=attachment_path)
+    # Empty once the file is deleted on the erasure of its sender's personal data: the
+    # row stays as the record that a file was sent.
+    file = PrivateFileField(_("file"), upload_to=attachment_path, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
@@ -281,6 +361,9 @@ class Attachment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    file_erased_at = models.DateTimeField(
+        _("file removed on erasure"), null=True, blank=True, editable=False
     )
 
     class Meta:
