@@ -13,15 +13,15 @@ from feedback.models import Attachment, FeedbackItem, FeedbackLink
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
-    fields: list[str] = [
+    readonly_fields = (
         "original_name",
         "content_type",
         "size",
         "uploaded_at",
         "uploaded_by",
         "file_erased_at",
-    ]
-    readonly_fields = list(fields)
+    )
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

@@ -248,6 +248,7 @@ def feedback_assess(
     justified: bool | None = None,
     reveals_nonconformity: bool | None = None,
     assessment: str = "",
+    at: datetime | None = None,
 ) -> FeedbackItem:
     """Assess a complaint: its severity (which sets its close-by date from the
     settings), the remedy the customer seeks, whether it is justified and whether it
@@ -263,7 +264,8 @@ def feedback_assess(
         attribute_change(stored, by=by, reason=reason)
     else:
         stored.set_status(Status.ASSESSED, by=by, reason=_("Assessed"))
-        stored.assessed_at = timezone.now()
+        after = stored.acknowledged_at or stored.received_at
+        stored.assessed_at = _when(stored, at, after=after, field="at")
     stored.severity = severity
     stored.justified = justified
     stored.reveals_nonconformity = reveals_nonconformity
