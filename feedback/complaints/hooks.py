@@ -41,7 +41,8 @@ def register() -> None:
             key="feedback.complaints",
             title=_("Complaints and follow-ups"),
             template="feedback/complaints/panels/home.html",
-            permission="feedback.view_feedbackitem",
+            # Those who handle feedback: staff their own, quality managers all.
+            permission="feedback.change_feedbackitem",
             order=30,
             context=views.home_panel,
         )

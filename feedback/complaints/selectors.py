@@ -4,7 +4,7 @@ header search, the home panel and the customer's timeline."""
 import re
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 
 from core.params import positive_int
 from core.registries import TimelineEntry
@@ -77,29 +77,22 @@ def feedback_detail(pk: int) -> FeedbackItem:
     )
 
 
-def mine_to_handle(user: Any) -> list[FeedbackItem]:
-    """Return the person's open complaints and follow-ups, the overdue first, then by
-    the date each is due."""
-    return list(
+def mine_to_handle(user: Any) -> tuple[list[FeedbackItem], int]:
+    """Return the person's first open complaints and follow-ups, the overdue first,
+    then by the date each is due, and how many they have in all (one query)."""
+    rows = list(
         FeedbackItem.objects.open()
         .active()
         .filter(
-            owner_id=user.pk, kind__in=[FeedbackItem.Kind.COMPLAINT, FeedbackItem.Kind.FOLLOW_UP]
+            owner_id=user.pk,
+            kind__in=[FeedbackItem.Kind.COMPLAINT, FeedbackItem.Kind.FOLLOW_UP],
         )
         .select_related("customer")
-        .order_by("due_at", "pk")[:HOME_ROWS]
+        # The window counts every match before the limit cuts the rows.
+        .annotate(total=Window(Count("pk")))
+        .order_by(F("due_at").asc(nulls_last=True), "pk")[:HOME_ROWS]
     )
-
-
-def mine_count(user: Any) -> int:
-    return (
-        FeedbackItem.objects.open()
-        .active()
-        .filter(
-            owner_id=user.pk, kind__in=[FeedbackItem.Kind.COMPLAINT, FeedbackItem.Kind.FOLLOW_UP]
-        )
-        .count()
-    )
+    return rows, (rows[0].total if rows else 0)
 
 
 def complaint_counts() -> dict[str, int]:

@@ -519,10 +519,8 @@ def figures(request: HttpRequest) -> HttpResponse:
 def home_panel(request: HttpRequest) -> dict[str, Any]:
     """Return what the home page's feedback panel shows the signed-in person."""
     user = acting_user(request)
-    context: dict[str, Any] = {
-        "mine": selectors.mine_to_handle(user),
-        "mine_total": selectors.mine_count(user),
-    }
+    mine, total = selectors.mine_to_handle(user)
+    context: dict[str, Any] = {"mine": mine, "mine_total": total}
     if user.has_perm("feedback.handle_any_feedbackitem"):
         context["counts"] = selectors.complaint_counts()
     return context

@@ -192,26 +192,27 @@ PINS = [
     # counts come with the customer); a tab with no rows reads nothing. The history
     # tab also reads the contacts' history rows and the erasures, and the contacts its
     # entries name. One more for the imports that wrote the history rows shown.
-    Pin("customers:customer_detail", customer_related, 21, record=customer_of),
+    # One more for the timeline's feedback items (feedback's registry entry).
+    Pin("customers:customer_detail", customer_related, 22, record=customer_of),
     # Another page of a tab, or of the history, reads the same.
     Pin(
         "customers:customer_detail",
         customer_related,
-        21,
+        22,
         {"tab": "contacts", "page": "2"},
         record=customer_of,
     ),
     Pin(
         "customers:customer_detail",
         contact_history,
-        16,
+        17,
         {"tab": "history", "page": "2"},
         record=customer_of,
     ),
     # One query names every account owner the history shows, not one per row.
-    Pin("customers:customer_detail", customer_owner_changes, 15, record=customer_of),
+    Pin("customers:customer_detail", customer_owner_changes, 16, record=customer_of),
     # One more names the imports that wrote contacts' rows, whatever their number.
-    Pin("customers:customer_detail", contact_history, 16, record=customer_of),
+    Pin("customers:customer_detail", contact_history, 17, record=customer_of),
 ]
 
 
