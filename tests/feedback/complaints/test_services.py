@@ -1,0 +1,271 @@
+"""The complaint workflow through its services: each step, its checks and its emails."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.models import OutboundEmail
+from core.records import Refusal, RecordLockedError, TransitionNotAllowedError, status_changed
+from customers.models import Customer
+from feedback.complaints import services
+from feedback.models import FeedbackItem
+from tests.factories import ContactFactory
+from tests.feedback.factories import FeedbackItemFactory
+
+pytestmark = pytest.mark.django_db
+
+Kind, Status, Acceptance = FeedbackItem.Kind, FeedbackItem.Status, FeedbackItem.Acceptance
+
+
+def received(owner, **fields):
+    contact = fields.pop("contact", None) or ContactFactory(language="hi")
+    return services.feedback_receive(
+        kind=fields.pop("kind", Kind.COMPLAINT),
+        channel=FeedbackItem.Channel.EMAIL,
+        description=fields.pop("description", "The pump leaks at the flange."),
+        contact=contact,
+        language=contact.language,
+        owner=owner,
+        **fields,
+    )
+
+
+def responded(owner):
+    item = received(owner)
+    services.feedback_assess(item=item, by=owner, severity="high", remedy_sought="A new pump")
+    services.feedback_investigate(item=item, by=owner, notes="Read the test log.")
+    return services.feedback_respond(item=item, by=owner, decision="We replace the pump.")
+
+
+def test_a_complaint_goes_from_received_to_closed_and_the_customer_hears_the_decision_in_their_language(
+    manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        item = responded(manager)
+    item.refresh_from_db()
+    assert item.status == Status.RESPONDED
+    assert item.severity == "high"
+    assert item.due_at == item.received_at + timedelta(days=10)
+    decision = OutboundEmail.objects.get(purpose="feedback decision")
+    assert decision.recipient == item.contact.email
+    assert decision.language == "hi"
+    assert "We replace the pump." in decision.body_text
+    assert "/p/feedback/status/" in decision.body_text
+    services.feedback_record_reply(item=item, by=manager, accepted=True)
+    closed = services.feedback_close(item=item, by=manager)
+    assert closed.status == Status.CLOSED
+    assert closed.closed_at is not None
+    reasons = list(
+        item.history.order_by("history_date").values_list("history_change_reason", flat=True)
+    )
+    assert reasons[-6:] == [
+        "Acknowledgement emailed",
+        "Assessed",
+        "Investigation started",
+        "Decision communicated",
+        "The customer accepted the decision",
+        "Closed",
+    ]
+
+
+def test_a_complaint_closes_only_with_the_reply_and_when_not_accepted_with_the_recourse_outcome(
+    manager,
+):
+    item = responded(manager)
+    with pytest.raises(Refusal, match="Record the customer's reply first"):
+        services.feedback_close(item=item, by=manager)
+    with pytest.raises(ValidationError, match="which recourse"):
+        services.feedback_record_reply(item=item, by=manager, accepted=False)
+    services.feedback_record_reply(item=item, by=manager, accepted=False, recourse="review")
+    with pytest.raises(Refusal, match="record the outcome of the recourse"):
+        services.feedback_close(item=item, by=manager)
+    item.refresh_from_db()
+    assert (item.status, item.acceptance, item.recourse) == (
+        Status.RESPONDED,
+        Acceptance.NOT_ACCEPTED,
+        "review",
+    )
+    services.feedback_record_reply(
+        item=item,
+        by=manager,
+        accepted=False,
+        recourse="review",
+        recourse_outcome="The review upheld it.",
+    )
+    assert services.feedback_close(item=item, by=manager).status == Status.CLOSED
+
+
+def test_a_new_decision_after_investigating_again_waits_for_the_reply_again(manager):
+    item = responded(manager)
+    services.feedback_record_reply(item=item, by=manager, accepted=False, recourse="review")
+    again = services.feedback_investigate(item=item, by=manager, notes="A second engineer looks.")
+    assert again.status == Status.INVESTIGATING
+    item = services.feedback_respond(item=item, by=manager, decision="We refund the pump.")
+    assert (item.acceptance, item.recourse, item.recourse_outcome) == (Acceptance.PENDING, "", "")
+
+
+def test_a_closed_item_is_locked_until_reopened_with_a_reason_which_restarts_its_clock(manager):
+    item = responded(manager)
+    services.feedback_record_reply(item=item, by=manager, accepted=True)
+    services.feedback_close(item=item, by=manager)
+    item.refresh_from_db()
+    item.subject = "Changed"
+    with pytest.raises(RecordLockedError):
+        services.feedback_edit(item=item, by=manager)
+    with pytest.raises(ValidationError, match="why it is reopened"):
+        services.feedback_reopen(item=item, by=manager, reason=" ")
+    reopened = services.feedback_reopen(item=item, by=manager, reason="The pump leaks again.")
+    assert reopened.status == Status.INVESTIGATING
+    assert reopened.closed_at is None
+    assert reopened.due_at > timezone.now() + timedelta(days=9)
+    assert reopened.history.first().history_change_reason == "Reopened: The pump leaks again."
+
+
+def test_other_kinds_close_with_a_resolution_and_reopen_to_received(manager):
+    item = received(manager, kind=Kind.SUGGESTION)
+    with pytest.raises(ValidationError, match="how this was resolved"):
+        services.feedback_close(item=item, by=manager)
+    closed = services.feedback_close(item=item, by=manager, resolution="Added to the backlog.")
+    assert (closed.status, closed.resolution) == (Status.CLOSED, "Added to the backlog.")
+    assert (
+        services.feedback_reopen(item=item, by=manager, reason="Asked again").status
+        == Status.RECEIVED
+    )
+
+
+def test_a_compliment_is_not_assessed(manager):
+    item = received(manager, kind=Kind.COMPLIMENT)
+    with pytest.raises(Refusal, match="Only a complaint is assessed"):
+        services.feedback_assess(item=item, by=manager, severity="low")
+
+
+def test_a_forbidden_step_is_refused_with_the_workflows_message_and_changes_nothing(manager):
+    item = received(manager)
+    with pytest.raises(TransitionNotAllowedError, match="acknowledged cannot be made responded"):
+        services.feedback_respond(item=item, by=manager, decision="Too early")
+    item.refresh_from_db()
+    assert (item.status, item.decision) == (Status.ACKNOWLEDGED, "")
+
+
+def test_closing_is_announced_after_commit_with_who_and_why(
+    manager, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append(
+            (kwargs["instance"].pk, kwargs["old"], kwargs["new"], kwargs["by"], kwargs["reason"])
+        )
+
+    status_changed.connect(receiver, sender=FeedbackItem, weak=False)
+    try:
+        item = responded(manager)
+        services.feedback_record_reply(item=item, by=manager, accepted=True)
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.feedback_close(item=item, by=manager, resolution="Pump replaced.")
+            assert heard == []  # not before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        status_changed.disconnect(receiver, sender=FeedbackItem)
+    assert heard == [(item.pk, Status.RESPONDED, Status.CLOSED, manager, "Pump replaced.")]
+
+
+def test_acknowledging_by_hand_checks_the_date_against_the_items_timeline(manager):
+    contact = ContactFactory()
+    item = services.feedback_receive(
+        kind=Kind.COMPLAINT,
+        channel=FeedbackItem.Channel.PHONE,
+        description="Called about the noise.",
+        customer=contact.customer,
+        received_at=timezone.now() - timedelta(days=2),
+        owner=manager,
+    )
+    assert item.status == Status.RECEIVED  # no address: nothing was emailed
+    with pytest.raises(ValidationError, match="before"):
+        services.feedback_acknowledge(
+            item=item, by=manager, how="Phone", at=item.received_at - timedelta(hours=1)
+        )
+    with pytest.raises(ValidationError, match="future"):
+        services.feedback_acknowledge(
+            item=item, by=manager, how="Phone", at=timezone.now() + timedelta(days=1)
+        )
+    at = item.received_at + timedelta(hours=3)
+    done = services.feedback_acknowledge(item=item, by=manager, how="Called back", at=at)
+    assert (done.status, done.acknowledged_at, done.acknowledged_how) == (
+        Status.ACKNOWLEDGED,
+        at,
+        "Called back",
+    )
+
+
+def test_feedback_cannot_be_received_in_the_future(manager):
+    with pytest.raises(ValidationError, match="future"):
+        received(manager, received_at=timezone.now() + timedelta(days=1))
+    assert not FeedbackItem.objects.exists()
+
+
+def test_a_follow_up_turned_into_a_complaint_keeps_its_source_and_closes_saying_so(
+    manager, django_capture_on_commit_callbacks
+):
+    customer_type = ContentType.objects.get_for_model(Customer)
+    follow_up = FeedbackItemFactory(
+        kind=Kind.FOLLOW_UP,
+        owner=manager,
+        source_type=customer_type,
+        source_id="77",
+        status=Status.ACKNOWLEDGED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = services.feedback_convert(
+            item=follow_up, by=manager, reason="They expect a refund."
+        )
+    follow_up.refresh_from_db()
+    assert complaint.kind == Kind.COMPLAINT
+    assert complaint.source_item == follow_up
+    assert (complaint.source_type, complaint.source_id) == (customer_type, "77")
+    assert complaint.description == follow_up.description
+    assert complaint.status == Status.ACKNOWLEDGED  # acknowledged with its own reference
+    assert follow_up.status == Status.CLOSED
+    assert (
+        follow_up.resolution
+        == f"Turned into complaint {complaint.reference}: They expect a refund."
+    )
+    with pytest.raises(Refusal, match="already turned into complaint"):
+        services.feedback_convert(item=follow_up, by=manager)
+    with pytest.raises(Refusal, match="already a complaint"):
+        services.feedback_convert(item=complaint, by=manager)
+
+
+def test_staff_handle_only_what_they_own(staff, manager):
+    theirs = received(staff)
+    others = received(manager)
+    assert services.feedback_assess(item=theirs, by=staff, severity="low").status == Status.ASSESSED
+    with pytest.raises(Refusal, match="only its owner or a quality manager"):
+        services.feedback_assess(item=others, by=staff, severity="low")
+    with pytest.raises(Refusal, match="Only a quality manager assigns"):
+        services.feedback_assign(item=others, by=staff, owner=staff)
+    others.refresh_from_db()
+    assert others.status == Status.ACKNOWLEDGED
+
+
+def test_assigning_tells_the_new_owner(manager, staff, django_capture_on_commit_callbacks):
+    item = received(None)
+    services.feedback_assign(item=item, by=manager, owner=staff)
+    item.refresh_from_db()
+    assert item.owner == staff
+    assert (
+        OutboundEmail.objects.filter(recipient=staff.email, purpose="complaint assigned").count()
+        == 1
+    )
+
+
+def test_a_description_over_the_limit_and_script_are_refused_or_kept_as_text(manager):
+    with pytest.raises(ValidationError):
+        received(manager, description="x" * 10_001)
+    assert not FeedbackItem.objects.exists()
+    item = received(manager, subject="<script>alert(1)</script>")
+    assert item.subject == "<script>alert(1)</script>"
