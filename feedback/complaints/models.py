@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
 from core.history import record_history
-from core.limits import TEXT_MAX_LENGTH
+from core.limits import TEXT_MAX_LENGTH, over_limit
 from core.records import VoidableModel, VoidableQuerySet, WorkflowModel
 from customers.models import Contact, Customer, ProductService
 
@@ -247,6 +247,16 @@ class FeedbackItem(VoidableModel, WorkflowModel):
 
     def clean(self) -> None:
         super().clean()
+        # A TextField's max_length binds forms only: held here for every writer.
+        too_long = {
+            field.name: message
+            for field in self._meta.concrete_fields
+            if isinstance(field, models.TextField)
+            and field.max_length
+            and (message := over_limit(getattr(self, field.name) or "", field.max_length))
+        }
+        if too_long:
+            raise ValidationError(too_long)
         if (
             self.contact is not None
             and self.customer_id
