@@ -31,8 +31,9 @@ def sniff(head: bytes) -> str:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still text.
-        if exc.start < len(head) - 3:
+        # A multi-byte character cut at the end of the sample is still text; any other
+        # undecodable byte (a lone continuation byte, as in "MZ\x90") is not.
+        if exc.reason != "unexpected end of data" or exc.start < len(head) - 3:
             return ""
         text = head[: exc.start].decode("utf-8")
     if "\x00" in text:
