@@ -191,10 +191,8 @@ class Median(Aggregate):
         return self.as_sql(compiler, connection, **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            function="PERCENTILE_CONT",
-            template="%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
-            **extra,
-        )
+        # On a copy's attributes, not as arguments: a filter wraps the template itself.
+        median = self.copy()
+        median.function = "PERCENTILE_CONT"
+        median.template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return median.as_sql(compiler, connection, **extra)
