@@ -90,7 +90,7 @@ def test_the_beat_schedule_runs_the_task(settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_escalates_and_running_twice_sends_nothing_twice(celery_worker, wait_for):
-    manager, owner, complaint, follow_up = overdue_world_now()
+    _, _, complaint, _ = overdue_world_now()
     tasks.escalate_overdue_feedback.delay()
     wait_for(lambda: len(escalation_emails()) == 3, what="the worker to escalate two items")
     tasks.escalate_overdue_feedback.delay()

@@ -143,6 +143,6 @@ def test_every_count_on_the_figures_page_is_the_count_of_the_list_it_links_to(
         assert listed(product=row["value"]) == row["count"]
     html = response.content.decode()
     assert (
-        f'href="/feedback/?kind=complaint&amp;date_from=2026-09-01&amp;date_to=2026-12-01&amp;status=closed"'
+        'href="/feedback/?kind=complaint&amp;date_from=2026-09-01&amp;date_to=2026-12-01&amp;status=closed"'
         in html
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import OutboundEmail
-from core.records import Refusal, RecordLockedError, TransitionNotAllowedError, status_changed
+from core.records import RecordLockedError, Refusal, TransitionNotAllowedError, status_changed
 from customers.models import Customer
 from feedback.complaints import services
 from feedback.models import FeedbackItem
@@ -40,7 +40,7 @@ def responded(owner):
     return services.feedback_respond(item=item, by=owner, decision="We replace the pump.")
 
 
-def test_a_complaint_goes_from_received_to_closed_and_the_customer_hears_the_decision_in_their_language(
+def test_a_complaint_goes_to_closed_and_the_customer_hears_the_decision_in_their_language(
     manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,8 +2,8 @@
 of the workflow through their forms, bad input, and constant queries."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.models import OutboundEmail

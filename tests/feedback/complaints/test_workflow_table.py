@@ -51,10 +51,9 @@ def heard():
     status_changed.disconnect(receiver, sender=FeedbackItem)
 
 
-@pytest.mark.parametrize(("kind", "old", "new", "allowed"), CASES, ids=lambda v: str(v))
-def test_every_move_of_the_table(
-    kind, old, new, allowed, manager, heard, django_capture_on_commit_callbacks
-):
+@pytest.mark.parametrize("case", CASES, ids=lambda case: "-".join(map(str, case)))
+def test_every_move_of_the_table(case, manager, heard, django_capture_on_commit_callbacks):
+    kind, old, new, allowed = case
     item = FeedbackItemFactory(kind=kind, status=old)
     item = FeedbackItem.objects.get(pk=item.pk)
     with django_capture_on_commit_callbacks(execute=True):
