@@ -34,6 +34,7 @@ SAMPLES = {
     "uidb64": "MQ",
     "token": "set-password",
     "url": "no-such-page/",
+    "receipt": "not-a-receipt",
     # Unnamed groups (simple-history's admin history pages).
     "_0": "999999",
     "_1": "999999",
