@@ -73,7 +73,10 @@ class PublicFeedbackForm(LengthLimits, forms.Form):
         label=_("What would you like to send?"),
         choices=PUBLIC_KINDS,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose what you would like to send.")},
+        error_messages={
+            "required": _("Choose what you would like to send."),
+            "invalid_choice": _("Choose what you would like to send."),
+        },
     )
     product = forms.ModelChoiceField(
         label=_("Product or service it is about"),
