@@ -79,7 +79,12 @@ def language_links(request: HttpRequest) -> list[dict[str, Any]]:
     """Return the language switch: each language's own name, its link, whether current."""
     current = translation.get_language()
     return [
-        {"code": code, "name": name, "url": url_with_language(request, code), "current": code == current}
+        {
+            "code": code,
+            "name": name,
+            "url": url_with_language(request, code),
+            "current": code == current,
+        }
         for code, name in settings.LANGUAGES
     ]
 
@@ -88,16 +93,17 @@ def render_public(
     request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     """Render a page of the public layout (``templates/public/base.html``)."""
+    # Links to other public pages, and the form's action (this page), keep the
+    # language, across a post too.
+    lang_query = urlencode({LANGUAGE_PARAM: translation.get_language()})
     return render(
         request,
         template,
         {
             "organisation_name": settings.ORGANISATION_NAME,
             "language_links": language_links(request),
-            # Links to other public pages, and the form's action (this page), keep
-            # the language, across a post too.
-            "lang_query": urlencode({LANGUAGE_PARAM: translation.get_language()}),
-            "action_url": f"{request.path}?{urlencode({LANGUAGE_PARAM: translation.get_language()})}",
+            "lang_query": lang_query,
+            "action_url": f"{request.path}?{lang_query}",
             **(context or {}),
         },
         status=status,

@@ -126,21 +126,21 @@ class PublicFeedbackForm(LengthLimits, forms.Form):
             "max_length": _("Enter an email address of %(limit_value)d characters or fewer."),
         },
     )
-    files = AttachmentsField(label=_("Attachments"), required=False)
+    attachments = AttachmentsField(label=_("Attachments"), required=False)
 
     def __init__(self, *args: Any, identified: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The catalogue is small: a drop-down of what is on offer.
         self.fields["product"].queryset = ProductService.objects.active().order_by("name")  # type: ignore[attr-defined]
-        self.fields["files"].help_text = attachment_help()
+        self.fields["attachments"].help_text = attachment_help()
         if identified:
             del self.fields["name"]
             del self.fields["email"]
 
     def add_service_error(self, exc: ValidationError) -> None:
-        """Show a refusal of the service on its field (an attachment's on the files)."""
+        """Show a refusal of the service on its field (a file's on the attachments)."""
         if not hasattr(exc, "error_dict"):
-            self.add_error("files", exc)
+            self.add_error("attachments", exc)
             return
         for field, errors in exc.error_dict.items():
             target = field if field in self.fields else None

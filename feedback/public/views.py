@@ -45,13 +45,12 @@ def _link(request: HttpRequest, token: str, purpose: str) -> FeedbackLink | None
     found: dict[str, FeedbackLink | None] = request.__dict__.setdefault("_feedback_links", {})
     if purpose not in found:
         link = link_find(token, purpose=purpose)
-        if link is not None and purpose == FeedbackLink.Purpose.FORM:
-            contact = link.contact
-            if contact is None or contact.erased_at or contact.is_voided:
-                link = None
-        if link is not None and purpose == FeedbackLink.Purpose.STATUS:
-            if link.item is None or link.item.is_voided:
-                link = None
+        # A link to an erased or void contact, or to a void item, opens nothing.
+        subject: Any = None
+        if link is not None:
+            subject = link.contact if purpose == FeedbackLink.Purpose.FORM else link.item
+        if subject is None or getattr(subject, "erased_at", None) or subject.is_voided:
+            link = None
         found[purpose] = link
     return found[purpose]
 
@@ -108,7 +107,7 @@ def form(request: HttpRequest, token: str = "") -> HttpResponse:
                 product=data["product"],
                 sender_name=data.get("name", ""),
                 sender_email=data.get("email", ""),
-                files=data["files"],
+                files=data["attachments"],
                 language=translation.get_language(),
                 link=link,
             )

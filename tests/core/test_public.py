@@ -52,7 +52,7 @@ def test_the_language_switch_keeps_the_page_and_its_query(client):
 
 
 def test_a_public_view_must_name_a_limit_that_exists():
-    with pytest.raises(KeyError, match="no.such"):
+    with pytest.raises(KeyError, match=r"no\.such"):
         public_page(limit="no.such")
 
 

@@ -86,7 +86,7 @@ def visible_text(html: str) -> str:
 
 
 # Two or more English words in a row: what an untranslated sentence leaves behind.
-_RUN = re.compile(r"[A-Za-z]+(?:[ \t,;:'’-]+[A-Za-z]+)+")
+_RUN = re.compile(r"[A-Za-z]+(?:[ \t,;:'\u2019-]+[A-Za-z]+)+")
 
 
 def english_left(text: str, *, allowed: tuple[str, ...] = ()) -> list[str]:

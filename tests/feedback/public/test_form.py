@@ -16,8 +16,7 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 def submit(client, data, url=FORM_URL, **extra):
-    response = client.post(url, data, **extra)
-    return response
+    return client.post(url, data, **extra)
 
 
 def follow_confirmation(client, response):
@@ -49,7 +48,7 @@ def test_an_anonymous_complaint_is_saved_acknowledged_and_confirmed_with_its_ref
 ):
     product = ProductServiceFactory()
     with django_capture_on_commit_callbacks(execute=False):
-        response = submit(client, complaint(product=product.pk, files=[png()]))
+        response = submit(client, complaint(product=product.pk, attachments=[png()]))
     confirmation = follow_confirmation(client, response)
 
     item = FeedbackItem.objects.get()
@@ -95,7 +94,7 @@ def test_the_acknowledgement_is_queued_in_the_senders_language_with_the_status_l
 
 
 def test_a_filled_honeypot_shows_the_same_confirmation_and_stores_nothing(client, media_root):
-    response = submit(client, complaint(website="http://spam.example", files=[png()]))
+    response = submit(client, complaint(website="http://spam.example", attachments=[png()]))
     confirmation = follow_confirmation(client, response)
 
     assert re.search(r"FB-\d{6}", confirmation.content.decode())
@@ -138,7 +137,7 @@ def test_an_oversized_file_is_refused_by_name_and_nothing_is_saved(client, setti
     settings.FEEDBACK_ATTACHMENT_MAX_BYTES = 100
     big = SimpleUploadedFile("big-photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
 
-    response = submit(client, complaint(files=[png(), big]))
+    response = submit(client, complaint(attachments=[png(), big]))
 
     assert response.status_code == 200
     assert "The file big-photo.png is 208\xa0bytes; files may be at most 100\xa0bytes." in (
@@ -150,7 +149,7 @@ def test_an_oversized_file_is_refused_by_name_and_nothing_is_saved(client, setti
 def test_a_file_of_a_type_not_taken_is_refused_by_name_and_nothing_is_saved(client, media_root):
     exe = SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00\x03\x00\x00\x00", "application/pdf")
 
-    response = submit(client, complaint(files=[exe]))
+    response = submit(client, complaint(attachments=[exe]))
 
     assert "The file invoice.pdf is not a PDF, JPEG or PNG image" in response.content.decode()
     assert_nothing_saved(media_root)
@@ -159,7 +158,7 @@ def test_a_file_of_a_type_not_taken_is_refused_by_name_and_nothing_is_saved(clie
 def test_too_many_files_are_refused(client, media_root):
     files = [png(f"p{i}.png") for i in range(settings.FEEDBACK_ATTACHMENT_MAX_FILES + 1)]
 
-    response = submit(client, complaint(files=files))
+    response = submit(client, complaint(attachments=files))
 
     assert "Attach at most 3 files." in response.content.decode()
     assert_nothing_saved(media_root)

@@ -77,9 +77,13 @@ def test_the_form_pages_are_in_hindi(client, form_link, hindi_product):
     [
         {"kind": "", "description": "x" * 10_001, "email": "नहीं", "subject": "x" * 201},
         {"kind": "follow_up", "description": "", "name": "x" * 151},
-        {"files": [SimpleUploadedFile("a.pdf", b"MZ\x90\x00\x03\x00\x00\x00", "application/pdf")]},
-        {"files": [png(f"p{i}.png") for i in range(4)]},
-        {"files": [SimpleUploadedFile("empty.txt", b"", "text/plain")]},
+        {
+            "attachments": [
+                SimpleUploadedFile("a.pdf", b"MZ\x90\x00\x03\x00\x00\x00", "application/pdf")
+            ]
+        },
+        {"attachments": [png(f"p{i}.png") for i in range(4)]},
+        {"attachments": [SimpleUploadedFile("empty.txt", b"", "text/plain")]},
         {"product": "999999"},
     ],
     ids=["fields", "kind-and-required", "file-type", "file-count", "empty-file", "product"],
@@ -95,7 +99,7 @@ def test_an_oversized_file_is_refused_in_hindi(client, settings):
     settings.FEEDBACK_ATTACHMENT_MAX_BYTES = 100
     big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000)
 
-    response = client.post(f"{FORM_URL}?lang=hi", hindi_complaint(files=[big]))
+    response = client.post(f"{FORM_URL}?lang=hi", hindi_complaint(attachments=[big]))
 
     assert "big.png" in response.content.decode()
     assert_hindi(response.content.decode(), "the oversized file's refusal")

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_identified_form_greets_the_contact_and_does_not_ask_who_they_are(client, form_link):
-    link, token = form_link(name="Ravi Kumar", language="en")
+    _link, token = form_link(name="Ravi Kumar", language="en")
 
     page = client.get(f"/p/feedback/to/{token}/").content.decode()
 
@@ -121,4 +121,3 @@ def test_an_overlong_token_is_refused_without_a_lookup(client, django_assert_num
         response = client.get("/p/feedback/to/" + "a" * 500 + "/")
 
     assert response.status_code == 404
-

@@ -47,7 +47,9 @@ def test_the_page_asks_before_sending_and_a_get_sends_nothing(client, quality_ma
     assert not OutboundEmail.objects.exists()
 
 
-def test_sending_emails_the_contact_a_form_link_in_their_language(client, quality_manager, settings):
+def test_sending_emails_the_contact_a_form_link_in_their_language(
+    client, quality_manager, settings
+):
     settings.COMMUNICATION_LOG_KEEP_LINKS = True
     contact = ContactFactory(language="hi", name="Meera Iyer")
     client.force_login(quality_manager)

@@ -20,7 +20,7 @@ def test_the_post_past_the_limit_is_refused_with_429_and_stores_nothing(client, 
     post_from(client, "203.0.113.5")
     post_from(client, "203.0.113.5")
 
-    refused = post_from(client, "203.0.113.5", complaint(files=[png()]))
+    refused = post_from(client, "203.0.113.5", complaint(attachments=[png()]))
 
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
