@@ -12,8 +12,11 @@ gives each page under the prefix:
   ``TRUSTED_PROXY_COUNT`` as the login throttle does), refused with status 429 in the
   visitor's language before the view runs, so nothing is saved;
 - headers: ``Cache-Control: no-store`` (pages carry people's words and tokens),
-  ``Referrer-Policy: no-referrer`` (a token in the address never leaks to another
-  site), ``X-Robots-Tag: noindex``.
+  ``Referrer-Policy: strict-origin`` (a token in the address never leaves it: any
+  request from the page names the site alone, and nothing over plain HTTP),
+  ``X-Robots-Tag: noindex``. Not ``no-referrer``: under it a browser sends
+  ``Origin: null`` with the page's own form posts, and Django's CSRF check refuses
+  them.
 """
 
 from collections.abc import Callable
@@ -34,6 +37,7 @@ PUBLIC_PREFIX = "/p/"
 # The limit a post under /p/ counts against when its view names none.
 DEFAULT_LIMIT = "public.posts"
 LANGUAGE_PARAM = "lang"
+REFERRER_POLICY = "strict-origin"
 
 View = Callable[..., HttpResponse]
 LanguageOf = Callable[..., "str | None"]
@@ -134,7 +138,7 @@ class PublicPagesMiddleware:
         response = self.get_response(request)
         if is_public(request):
             response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
+            response["Referrer-Policy"] = REFERRER_POLICY
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

@@ -15,7 +15,7 @@ def test_every_page_under_p_is_kept_out_of_caches_referrers_and_search_engines(c
     response = client.get(path)
 
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 

@@ -178,13 +178,17 @@ def test_an_error_is_tied_to_its_field_and_listed_at_the_top(client):
     assert 'aria-invalid="true"' in field
     assert 'aria-describedby="id_email_helptext id_email_error"' in field
     assert '<div id="id_email_error" class="invalid-feedback">' in page
-    assert '<a href="#id_email">Your email address: Enter an email address such as' in page
+    assert (
+        '<a class="alert-link" href="#id_email">Your email address: Enter an email address such as'
+        in page
+    )
     assert "<title>Error: Send us your feedback" in page
 
 
 def test_a_missing_kind_and_description_are_refused(client, media_root):
     page = submit(client, complaint(kind="", description="")).content.decode()
 
+    assert 'href="#id_kind_0">What would you like to send?: Choose' in page
     assert "Choose what you would like to send." in page
     assert "Write what you would like to tell us." in page
     assert_nothing_saved(media_root)
