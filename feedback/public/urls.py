@@ -8,7 +8,7 @@ from feedback.public import views
 app_name = "feedback_public"
 urlpatterns = [
     path("", views.form, name="form"),
-    path("to/<str:token>/", views.form, name="form_for"),
+    path("to/<str:token>/", views.form_for, name="form_for"),
     path("received/<str:receipt>/", views.received, name="received"),
     path("status/<str:token>/", views.status, name="status"),
 ]

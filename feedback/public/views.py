@@ -55,8 +55,8 @@ def _link(request: HttpRequest, token: str, purpose: str) -> FeedbackLink | None
     return found[purpose]
 
 
-def _contact_language(request: HttpRequest, token: str = "") -> str | None:
-    link = _link(request, token, FeedbackLink.Purpose.FORM) if token else None
+def _contact_language(request: HttpRequest, token: str) -> str | None:
+    link = _link(request, token, FeedbackLink.Purpose.FORM)
     return link.contact.language if link and link.contact else None
 
 
@@ -78,15 +78,24 @@ def _received_url(receipt: str) -> str:
     return f"{reverse('feedback_public:received', args=[receipt])}?{LANGUAGE_PARAM}={language}"
 
 
+@public_page(limit=LIMIT)
+@require_http_methods(["GET", "POST"])
+def form(request: HttpRequest) -> HttpResponse:
+    """The feedback form, for anyone."""
+    return _form_page(request, link=None)
+
+
 @public_page(limit=LIMIT, language=_contact_language)
 @require_http_methods(["GET", "POST"])
-def form(request: HttpRequest, token: str = "") -> HttpResponse:
-    """The feedback form: anonymous, or for the contact a form link names."""
-    link = None
-    if token:
-        link = _link(request, token, FeedbackLink.Purpose.FORM)
-        if link is None:
-            return _link_gone(request)
+def form_for(request: HttpRequest, token: str) -> HttpResponse:
+    """The feedback form for the contact a form link names."""
+    link = _link(request, token, FeedbackLink.Purpose.FORM)
+    if link is None:
+        return _link_gone(request)
+    return _form_page(request, link=link)
+
+
+def _form_page(request: HttpRequest, *, link: FeedbackLink | None) -> HttpResponse:
     contact = link.contact if link else None
     if request.method == "POST" and request.POST.get(HONEYPOT):
         # A bot: the same confirmation a person gets, and nothing stored or sent.

@@ -49,6 +49,7 @@ def form_link(db: None) -> Callable[..., tuple[FeedbackLink, str]]:
     """Return a function that makes a form link for a contact: (link, token)."""
 
     def make(**contact: Any) -> tuple[FeedbackLink, str]:
-        return link_create(purpose=FeedbackLink.Purpose.FORM, contact=ContactFactory(**contact))
+        person: Any = ContactFactory(**contact)
+        return link_create(purpose=FeedbackLink.Purpose.FORM, contact=person)
 
     return make
