@@ -10,7 +10,17 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test test-fast lint format check-system clean
+.PHONY: run test test-fast lint format check-system clean messages compilemessages
+
+# The translation catalogues (locale/<language>/LC_MESSAGES/django.po), compiled to
+# the .mo files Django reads. The .mo files are committed too, so a deployment needs
+# no gettext; a test fails if one no longer matches its .po.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+# What `make messages` leaves out: other apps and the staff pages, not translated yet.
+MESSAGES_IGNORE := .venv/* node_modules/* var/* tests/* bench/* scripts/* static/* \
+	customers/* surveys/* improvements/* qms/* core/templates/* templates/registration/* \
+	feedback/templates/feedback/complaints/* feedback/templates/feedback/communication/*
 
 check-system:
 	@scripts/check-system "$(PYTHON)"
@@ -40,7 +50,7 @@ $(NODE_STAMP): package.json package-lock.json
 # Links in emails (the demo's included) point at the port the server runs on, unless
 # SITE_URL is set in the environment.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: check-system $(RUNTIME_STAMP)
+run: check-system $(RUNTIME_STAMP) $(MO_FILES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo
@@ -50,13 +60,13 @@ run: check-system $(RUNTIME_STAMP)
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 # Each run gets a fresh broker folder; each xdist worker its own test database.
-test: check-system $(DEV_STAMP) $(NODE_STAMP)
+test: check-system $(DEV_STAMP) $(NODE_STAMP) $(MO_FILES)
 	@broker=$$(mktemp -d) && trap 'rm -rf "$$broker"' EXIT && \
 	BROKER_DIR="$$broker" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # While working: everything but the browser (tests/e2e) and integration tests
 # (tests/integration), so no npm. `make test` and CI still run everything.
-test-fast: check-system $(DEV_STAMP)
+test-fast: check-system $(DEV_STAMP) $(MO_FILES)
 	@broker=$$(mktemp -d) && trap 'rm -rf "$$broker"' EXIT && \
 	BROKER_DIR="$$broker" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) \
 		--ignore=tests/e2e --ignore=tests/integration $(PYTEST_ARGS)
@@ -75,6 +85,17 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+%.mo: %.po
+	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; \
+	else echo "msgfmt is missing, so $@ was not rebuilt from $<: install gettext (Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)." >&2; fi
+
+compilemessages: $(MO_FILES)
+
+# After changing a translatable string: refresh the catalogues, translate the new
+# entries (msgstr ""), then `make compilemessages`.
+messages: $(RUNTIME_STAMP)
+	$(PY) manage.py makemessages --all --no-wrap --no-obsolete $(addprefix --ignore=,$(MESSAGES_IGNORE))
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -27,6 +27,7 @@ PUBLIC_URL_NAMES = frozenset(
         "feedback_public:form",
         "feedback_public:form_for",
         "feedback_public:status",
+        "feedback_public:received",
     }
 )
 

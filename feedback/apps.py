@@ -15,6 +15,8 @@ class FeedbackConfig(AppConfig):
         # search, choosers, personal data) and connects its signals in its own hook.
         from feedback.communication import hooks as communication  # noqa: PLC0415
         from feedback.complaints import hooks as complaints  # noqa: PLC0415
+        from feedback.public import hooks as public  # noqa: PLC0415
 
         communication.register()
         complaints.register()
+        public.register()

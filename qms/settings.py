@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Pages under /p/ (no account): their language, a rate limit on posts, and
+    # headers that keep them out of caches, referrers and search engines.
+    "core.public.PublicPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -333,6 +336,8 @@ ESCALATION_REPEAT_HOURS = env.int("ESCALATION_REPEAT_HOURS", default=24)
 FEEDBACK_ATTACHMENT_MAX_BYTES = env.int("FEEDBACK_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 FEEDBACK_ATTACHMENT_MAX_FILES = env.int("FEEDBACK_ATTACHMENT_MAX_FILES", default=3)
 FEEDBACK_ATTACHMENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "text/plain"]
+# The name the public pages (under /p/) and customer emails show as their sender.
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="Example Manufacturing Ltd")
 # How long an emailed link to the feedback form identifies its contact.
 FEEDBACK_LINK_VALID_DAYS = env.int("FEEDBACK_LINK_VALID_DAYS", default=90)
 
@@ -392,6 +397,8 @@ RATE_LIMITS = {
     "password_reset.client": (20, 60 * 60),
     # The public feedback form: posts per client address (GETs are not counted).
     "public.feedback": (env.int("PUBLIC_FEEDBACK_LIMIT", default=10), 60 * 60),
+    # Any other post under /p/ whose page names no limit of its own.
+    "public.posts": (env.int("PUBLIC_POST_LIMIT", default=30), 60 * 60),
 }
 # Login records (successful logins, failures) are kept this long, then purged.
 LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)

@@ -9,10 +9,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.models import User
+from core.email import email_queue
+from core.models import OutboundEmail, User
 from customers.models import Contact
 from feedback.complaints.models import FeedbackItem, FeedbackLink
 
@@ -65,4 +69,45 @@ def link_find(token: str, *, purpose: str) -> FeedbackLink | None:
         .select_related("contact__customer", "item")
         .filter(purpose=purpose, token_hash=token_hash(token))
         .first()
+    )
+
+
+def link_can_be_sent(contact: Contact) -> str | None:
+    """Return why the contact cannot be sent a form link, or None when they can."""
+    if contact.erased_at is not None:
+        return _("This contact's personal data was erased: there is no one to send a link to.")
+    if contact.is_voided or contact.customer.is_voided:
+        return _("This contact or their customer is void: no link is sent to them.")
+    if not contact.email:
+        return _("This contact has no email address to send the link to.")
+    return None
+
+
+@transaction.atomic
+def link_send(*, contact: Contact, by: User) -> OutboundEmail:
+    """Email the contact a link to the feedback form that knows who they are.
+
+    The email is in the contact's language; the link (a secret) stays clickable in the
+    communication log only where ``COMMUNICATION_LOG_KEEP_LINKS`` is on. Each call
+    makes a new link; earlier ones keep working until they expire.
+    """
+    if why := link_can_be_sent(contact):
+        raise ValidationError(why)
+    link, token = link_create(purpose=FeedbackLink.Purpose.FORM, contact=contact, by=by)
+    form_url = link_url(link, token)
+    return email_queue(
+        to=contact.email,
+        purpose="feedback form link",
+        template="feedback_link",
+        context={
+            "name": contact.name,
+            "form_url": form_url,
+            "expires_at": link.expires_at,
+            "organisation_name": settings.ORGANISATION_NAME,
+        },
+        related=contact,
+        by=by,
+        language=contact.language,
+        secrets=[form_url],
+        keep_secrets=settings.COMMUNICATION_LOG_KEEP_LINKS,
     )

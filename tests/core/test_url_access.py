@@ -35,6 +35,7 @@ SAMPLES = {
     "token": "set-password",
     "url": "no-such-page/",
     "step": "assess",
+    "receipt": "not-a-receipt",
     # Unnamed groups (simple-history's admin history pages).
     "_0": "999999",
     "_1": "999999",
