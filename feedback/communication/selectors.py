@@ -210,7 +210,7 @@ def log_rows(user: Any, filters: LogFilters) -> QuerySet:
 
     One ``UNION ALL`` of the two filtered tables, sorted and paged by the database.
     """
-    sides = [side for side in (_entry_side(filters), _email_side(user, filters)) if side]
+    sides = [s for s in (_entry_side(filters), _email_side(user, filters)) if s is not None]
     if not sides:
         return Communication.objects.none().values("pk")
     first, *others = [side.order_by() for side in sides]
