@@ -43,8 +43,10 @@ class CommunicationForm(LengthLimits, forms.ModelForm):
             "plan_row": _("The planned communication (7.4) this fulfils, if any."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, by: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Who is named as having communicated when the field is left empty.
+        self.by = by
         fields: Any = self.fields
         fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         # Voided customers and contacts stay on a record that names them already.
@@ -57,11 +59,30 @@ class CommunicationForm(LengthLimits, forms.ModelForm):
         as_chooser(self, "customer", "customers", customers)
         as_chooser(self, "contact", "contacts", contacts.select_related("customer"))
         as_chooser(self, "handled_by", "people", selectors.responsible_people())
-        fields["handled_by"].help_text = _("Who spoke or wrote; you, if left empty.")
+        fields["handled_by"].help_text = _("Who spoke, met or wrote; you, if left empty.")
         fields["handled_by"].required = False
         row = stored.plan_row if stored is not None and stored.plan_row_id else None
         fields["plan_row"].queryset = selectors.plan_rows_to_fulfil(row)
         fields["plan_row"].empty_label = _("None")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "handled_by" in data and data["handled_by"] is None:
+            data["handled_by"] = self.instance.handled_by if self.instance.pk else self.by
+        # Said on the field, before the model's rule says it for the whole form.
+        if "customer" in data and "audience" in data:
+            if data["customer"] is None and not data["audience"]:
+                self.add_error(
+                    "customer",
+                    _(
+                        "Choose the customer, or for an internal communication the internal audience."
+                    ),
+                )
+            elif data["customer"] is not None and data["audience"]:
+                self.add_error(
+                    "audience", _("A communication with a customer has no internal audience.")
+                )
+        return data
 
 
 class CommunicationChangeForm(CommunicationForm):

@@ -140,7 +140,7 @@ def communication_create(request: HttpRequest) -> HttpResponse:
         if number := positive_int(request.GET.get(name)):
             initial[name] = number
     cause = _caused_by(request)
-    form = CommunicationForm(request.POST or None, initial=initial)
+    form = CommunicationForm(request.POST or None, initial=initial, by=request.user)
     saved = submit(
         request,
         form,
@@ -173,7 +173,7 @@ def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = refuse_if_locked(request, communication)
     if refused:
         return refused
-    form = CommunicationChangeForm(request.POST or None, instance=communication)
+    form = CommunicationChangeForm(request.POST or None, instance=communication, by=request.user)
     saved = submit(
         request,
         form,

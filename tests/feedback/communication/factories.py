@@ -41,9 +41,7 @@ class CommunicationFactory(factory.django.DjangoModelFactory):
                 created_at=communication.occurred_at - timedelta(days=1)
             )
             customer.refresh_from_db()
-        return services.communication_record(
-            communication=communication, by=kwargs["handled_by"]
-        )
+        return services.communication_record(communication=communication, by=kwargs["handled_by"])
 
 
 class PlanRowFactory(factory.django.DjangoModelFactory):

@@ -96,9 +96,7 @@ def test_the_page_says_who_why_state_and_dates_and_links_the_contact_and_custome
     assert "no-store" in response["Cache-Control"]
 
 
-def test_a_hostile_value_in_an_email_is_escaped_on_the_page_and_sandboxed_as_sent(
-    client, manager
-):
+def test_a_hostile_value_in_an_email_is_escaped_on_the_page_and_sandboxed_as_sent(client, manager):
     contact = ContactFactory(email="victim@example.org")
     email = email_queue(
         to=contact.email,

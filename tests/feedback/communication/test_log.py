@@ -68,9 +68,7 @@ def test_an_email_belongs_to_the_customer_of_the_contact_it_went_to_whatever_the
 
     lines = client.get(URL, {"customer": contact.customer.pk}).context["lines"]
 
-    assert [(line.summary, line.customer) for line in lines] == [
-        ("To the buyer", contact.customer)
-    ]
+    assert [(line.summary, line.customer) for line in lines] == [("To the buyer", contact.customer)]
     assert listed(client, contact=contact.pk) == [("email", "To the buyer")]
 
 
@@ -148,7 +146,10 @@ def test_voided_communications_are_listed_only_when_asked(client, manager):
     communication_void(communication=voided, by=manager, reason="Wrong customer")
 
     assert listed(client) == [("entry", "Kept")]
-    assert {summary for _, summary in listed(client, voided="on")} == {kept.summary, "Logged by mistake"}
+    assert {summary for _, summary in listed(client, voided="on")} == {
+        kept.summary,
+        "Logged by mistake",
+    }
 
 
 def test_the_union_pages_in_the_database_without_repeating_or_skipping_a_line(client, manager):
