@@ -75,7 +75,8 @@ class CommunicationForm(LengthLimits, forms.ModelForm):
                 self.add_error(
                     "customer",
                     _(
-                        "Choose the customer, or for an internal communication the internal audience."
+                        "Choose the customer, or for an internal communication the "
+                        "internal audience."
                     ),
                 )
             elif data["customer"] is not None and data["audience"]:

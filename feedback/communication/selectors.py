@@ -363,6 +363,8 @@ def communication_detail(pk: int) -> Communication:
 
 def timeline_communications(customer: Customer) -> list[TimelineEntry]:
     """Return the communications with the customer as timeline entries, newest first."""
+    if not isinstance(customer, Customer):
+        return []
     entries = (
         Communication.objects.about_customer(customer)
         .select_related("contact", "handled_by")
@@ -395,6 +397,8 @@ def timeline_emails(customer: Customer) -> list[TimelineEntry]:
     The emails to an address the customer's contact shares with another customer's go
     with the contact ``EMAIL_CONTACT_ORDER`` puts first, as on the log.
     """
+    if not isinstance(customer, Customer):
+        return []
     went_to = (
         Contact.objects.filter(email=Lower(OuterRef("recipient")))
         .order_by(*EMAIL_CONTACT_ORDER)

@@ -194,7 +194,7 @@ def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("feedback.change_communication")
-def communication_void(request: HttpRequest, pk: int) -> HttpResponse:
+def communication_void_page(request: HttpRequest, pk: int) -> HttpResponse:
     communication = _editable(request, pk)
     form = VoidForm(request.POST or None)
     done = submit(
@@ -356,9 +356,9 @@ def plan_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return refuse_if_locked(request, row) or _row_form(request, row)
 
 
-@require_POST
 @permission_required("feedback.change_planrow")
-def plan_row_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+@require_POST
+def plan_row_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a row in the draft (``withdraw=1``) or keep it after all (``withdraw=0``)."""
     row = get_object_or_404(PlanRow, pk=pk)
     withdraw = request.POST.get("withdraw") != "0"
@@ -377,7 +377,7 @@ def plan_row_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("feedback.approve_planversion")
-def plan_approve(request: HttpRequest) -> HttpResponse:
+def plan_approve_page(request: HttpRequest) -> HttpResponse:
     """Show the draft's changes and approve them as a new version."""
     form = ApproveForm(request.POST or None)
     version = submit(

@@ -40,8 +40,9 @@ def test_an_empty_or_one_character_search_shows_a_hint_and_no_records(
 
     assert response.status_code == 200
     assert "Widget W" not in main(response)
-    assert "among: customers, contacts, needs, requirements, commitments, widgets." in main(
-        response
+    assert (
+        "among: customers, contacts, needs, requirements, commitments, communications, widgets."
+        in main(response)
     )
     if text.strip():
         assert "Type at least 2 characters to search." in main(response)
@@ -77,7 +78,10 @@ def test_a_later_app_adds_its_records_through_the_registry(client, quality_manag
     assert f'<a href="/testapp/widgets/{sprocket.pk}/">Blue sprocket</a>' in html
     assert "Green gear" not in html
     assert "1 record matches." in html
-    assert "Nothing found among: customers, contacts, needs, requirements, commitments." in html
+    assert (
+        "Nothing found among: customers, contacts, needs, requirements, commitments, "
+        "communications." in html
+    )
 
 
 def test_the_results_show_a_few_of_each_kind_and_link_to_them_all(client, quality_manager):

@@ -209,7 +209,7 @@ def test_the_customer_page_pages_its_contacts_and_keeps_the_tab(
     NeedFactory.create_batch(3, customer=customer)
     url = customer.get_absolute_url()
 
-    with django_assert_num_queries(17) as first_queries:
+    with django_assert_num_queries(19) as first_queries:
         first = signed_in.get(url).content.decode()
     with django_assert_num_queries(len(first_queries)):
         second = signed_in.get(url, {"tab": "contacts", "page": "2"}).content.decode()

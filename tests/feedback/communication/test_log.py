@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.email import email_queue
 from core.models import OutboundEmail
 from core.roles import Role
+from feedback.communication.services import communication_void
 from tests.factories import ContactFactory, CustomerFactory, UserFactory, WidgetFactory
 from tests.feedback.communication.factories import CommunicationFactory, in_force
 from tests.queries import Pin, assert_pinned
@@ -140,8 +141,6 @@ def test_a_range_that_ends_before_it_starts_is_refused_and_lists_nothing(client,
 
 def test_voided_communications_are_listed_only_when_asked(client, manager):
     kept = CommunicationFactory(summary="Kept")
-    from feedback.communication.services import communication_void
-
     voided = CommunicationFactory(summary="Logged by mistake")
     communication_void(communication=voided, by=manager, reason="Wrong customer")
 

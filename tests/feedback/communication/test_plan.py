@@ -142,7 +142,8 @@ def test_a_row_removed_in_the_draft_stays_in_force_until_approval(client, manage
 
     client.post(reverse("feedback:plan_row_withdraw", args=[row.pk]), {"withdraw": "1"})
     row.refresh_from_db()
-    assert row.withdrawn and row.is_in_force
+    assert row.withdrawn
+    assert row.is_in_force
     assert [(c.kind, c.row.pk) for c in selectors.draft_changes()] == [("removed", row.pk)]
 
     approve(manager, "Briefing dropped")
