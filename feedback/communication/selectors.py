@@ -549,7 +549,7 @@ def plan_rows_to_fulfil(keep: PlanRow | None = None) -> QuerySet[PlanRow]:
     offered = Q(in_force_as__isnull=False, voided_at__isnull=True)
     if keep is not None:
         offered |= Q(pk=keep.pk)
-    return PlanRow.objects.filter(offered).order_by("subject", "pk")
+    return PlanRow.objects.filter(offered).select_related("in_force_as").order_by("subject", "pk")
 
 
 def responsible_people() -> QuerySet[User]:

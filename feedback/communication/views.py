@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,7 +45,12 @@ from feedback.communication.forms import (
     LogFilterForm,
     PlanRowForm,
 )
-from feedback.communication.models import Communication, PlanRow, caused_by_url
+from feedback.communication.models import (
+    INTERNAL_AUDIENCES,
+    Communication,
+    PlanRow,
+    caused_by_url,
+)
 
 LOG = (gettext_lazy("Communication log"), "feedback:communication_list")
 PLAN = (gettext_lazy("Communication plan"), "feedback:plan")
@@ -135,10 +141,19 @@ def _caused_by(request: HttpRequest) -> Any:
 def communication_create(request: HttpRequest) -> HttpResponse:
     """Log a call, meeting, visit...; ``?customer=``, ``?contact=``, ``?plan_row=`` and
     ``?about=app_label.model:pk`` (what caused it) fill the form in."""
-    initial: dict[str, Any] = {"handled_by": request.user.pk}
+    initial: dict[str, Any] = {
+        "handled_by": request.user.pk,
+        "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+    }
     for name in ("customer", "contact", "plan_row"):
         if number := positive_int(request.GET.get(name)):
             initial[name] = number
+    row = selectors.plan_rows_to_fulfil().filter(pk=initial.get("plan_row")).first()
+    if row is not None and row.in_force_as is not None:
+        # How the plan says it is communicated, as a start.
+        initial["channel"] = row.in_force_as.channel
+        if row.in_force_as.audience in INTERNAL_AUDIENCES:
+            initial["audience"] = row.in_force_as.audience
     cause = _caused_by(request)
     form = CommunicationForm(request.POST or None, initial=initial, by=request.user)
     saved = submit(
