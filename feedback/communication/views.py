@@ -148,7 +148,11 @@ def communication_create(request: HttpRequest) -> HttpResponse:
     for name in ("customer", "contact", "plan_row"):
         if number := positive_int(request.GET.get(name)):
             initial[name] = number
-    row = selectors.plan_rows_to_fulfil().filter(pk=initial.get("plan_row")).first()
+    row = (
+        selectors.plan_rows_to_fulfil().filter(pk=initial["plan_row"]).first()
+        if "plan_row" in initial
+        else None
+    )
     if row is not None and row.in_force_as is not None:
         # How the plan says it is communicated, as a start.
         initial["channel"] = row.in_force_as.channel
