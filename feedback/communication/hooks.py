@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.registries import (
@@ -82,7 +83,7 @@ def register() -> None:
             permission="feedback.view_communication",
             order=30,
             summary=lambda entry: _line(
-                entry.occurred_at.date().isoformat(),
+                timezone.localdate(entry.occurred_at).isoformat(),
                 entry.get_channel_display(),
                 entry.customer.name if entry.customer_id else entry.get_audience_display(),
             ),
