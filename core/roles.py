@@ -147,6 +147,24 @@ ROLE_MAP: dict[str, Grants] = {
     # Links to the public form that name a contact: created for a contact by those who
     # handle feedback, never listed.
     "feedback.feedbacklink": grants(add={QM, ST}),
+    # The communication log (7.4, 8.2.1): everyone but auditors records the calls,
+    # meetings and visits they make, and changes or voids their own; quality managers
+    # any. Emails are core's OutboundEmail rows, read beside them.
+    **tracked(
+        "feedback.communication",
+        grants(
+            view=READERS,
+            add={TM, QM, ST},
+            change={TM, QM, ST},
+            edit_any_communication={QM},
+        ),
+    ),
+    # The communication plan, a controlled document: quality managers draft its rows;
+    # quality managers and top management approve a version. Versions are written by
+    # the approval only.
+    **tracked("feedback.planrow", grants(view=READERS, add={QM}, change={QM})),
+    "feedback.planversion": grants(view=READERS, approve_planversion={TM, QM}),
+    "feedback.planversionrow": grants(view=READERS),
 }
 
 

@@ -1,6 +1,7 @@
 """The feedback app's models, one sub-package per register."""
 
-from feedback.communication.models import *  # noqa: F403
+from feedback.communication.models import Communication, PlanRow, PlanVersion, PlanVersionRow
 from feedback.complaints.models import Attachment, FeedbackItem, FeedbackLink
 
 __all__ = ["Attachment", "FeedbackItem", "FeedbackLink"]
+__all__ += ["Communication", "PlanRow", "PlanVersion", "PlanVersionRow"]

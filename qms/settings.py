@@ -287,6 +287,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.complaints.tasks.escalate_overdue_feedback",
         "schedule": 15 * 60.0,
     },
+    # Planned communications past their due date: each due date reminds its
+    # responsible person once, so running hourly sends nothing twice.
+    "remind-overdue-communications": {
+        "task": "feedback.tasks.remind_overdue_communications",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # Email -------------------------------------------------------------------------

@@ -77,14 +77,16 @@ def figures(count, user):
     cache.delete(CONTACT_FIGURES_KEY)
 
 
-# Staff do not see the email delivery panel, so their page makes one query fewer. The
+# Staff do not see the email delivery panel, so their page makes one query fewer;
+# quality managers see the overdue planned communications, one query more. The
 # register's contacts are counted in two queries (all active, those who can be
 # surveyed), each read from a partial index alone, when no count is kept.
 PINS = {
     Role.TOP_MANAGEMENT: Pin("home", figures, 12),
     # Feedback's panel: the person's own items (one query) and, for quality managers,
-    # the open, overdue and unassigned complaints (one more).
-    Role.QUALITY_MANAGER: Pin("home", figures, 14),
+    # the open, overdue and unassigned complaints (one more); the communication plan's
+    # overdue rows for quality managers (one more).
+    Role.QUALITY_MANAGER: Pin("home", figures, 15),
     Role.STAFF: Pin("home", figures, 12),
     Role.AUDITOR: Pin("home", figures, 12),
 }

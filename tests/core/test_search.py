@@ -40,7 +40,9 @@ def test_an_empty_or_one_character_search_shows_a_hint_and_no_records(
 
     assert response.status_code == 200
     assert "Widget W" not in main(response)
-    kinds = "customers, contacts, needs, requirements, commitments, feedback, widgets"
+    kinds = (
+        "customers, contacts, needs, requirements, commitments, feedback, communications, widgets"
+    )
     assert f"among: {kinds}." in main(response)
     if text.strip():
         assert "Type at least 2 characters to search." in main(response)
@@ -77,8 +79,8 @@ def test_a_later_app_adds_its_records_through_the_registry(client, quality_manag
     assert "Green gear" not in html
     assert "1 record matches." in html
     assert (
-        "Nothing found among: customers, contacts, needs, requirements, commitments, feedback."
-        in html
+        "Nothing found among: customers, contacts, needs, requirements, commitments, feedback, "
+        "communications." in html
     )
 
 

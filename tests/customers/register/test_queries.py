@@ -191,28 +191,28 @@ PINS = [
     # The contacts, needs, requirements and commitments tabs read a page each (their
     # counts come with the customer); a tab with no rows reads nothing. The history
     # tab also reads the contacts' history rows and the erasures, and the contacts its
-    # entries name. One more for the imports that wrote the history rows shown.
-    # One more for the timeline's feedback items (feedback's registry entry).
-    Pin("customers:customer_detail", customer_related, 22, record=customer_of),
+    # entries name. One more for the imports that wrote the history rows shown. The
+    # timeline reads the feedback app's items, communications and emails, one query each.
+    Pin("customers:customer_detail", customer_related, 24, record=customer_of),
     # Another page of a tab, or of the history, reads the same.
     Pin(
         "customers:customer_detail",
         customer_related,
-        22,
+        24,
         {"tab": "contacts", "page": "2"},
         record=customer_of,
     ),
     Pin(
         "customers:customer_detail",
         contact_history,
-        17,
+        19,
         {"tab": "history", "page": "2"},
         record=customer_of,
     ),
     # One query names every account owner the history shows, not one per row.
-    Pin("customers:customer_detail", customer_owner_changes, 16, record=customer_of),
+    Pin("customers:customer_detail", customer_owner_changes, 18, record=customer_of),
     # One more names the imports that wrote contacts' rows, whatever their number.
-    Pin("customers:customer_detail", contact_history, 17, record=customer_of),
+    Pin("customers:customer_detail", contact_history, 19, record=customer_of),
 ]
 
 

@@ -506,8 +506,9 @@ def test_the_home_page_shows_the_contacts_as_last_counted_until_beat_counts_agai
     ContactFactory.create_batch(2)
     with time_machine.travel(datetime(2030, 12, 1, 9, 30, tzinfo=UTC), tick=False) as clock:
         client.force_login(quality_manager)
-        # Two of them are feedback's panel (the person's items; the complaint counts).
-        with django_assert_num_queries(14) as counted:
+        # Three of them are feedback's panels (the person's items; the complaint
+        # counts; the communication plan's overdue rows).
+        with django_assert_num_queries(15) as counted:
             client.get(reverse("home"))
         ContactFactory()
         clock.move_to(datetime(2030, 12, 1, 9, 34, tzinfo=UTC))
