@@ -62,7 +62,7 @@ def register() -> None:
             search=selectors.feedback_search,
             list_url_name="feedback:item_list",
             permission="feedback.view_feedbackitem",
-            order=30,
+            order=20,
             title=lambda item: f"{item} {item.subject}".strip(),
             summary=lambda item: _line(
                 item.customer.name if item.customer else item.sender_name,
