@@ -162,6 +162,20 @@ def test_the_acknowledgement_email_is_in_hindi(kind, name):
         assert not left, f"English left in the acknowledgement's {where}: {left}"
 
 
+@pytest.mark.parametrize("kind", [FeedbackItem.Kind.COMPLAINT, FeedbackItem.Kind.ENQUIRY])
+def test_the_decision_email_is_in_hindi(kind):
+    item = FeedbackItemFactory(kind=kind, description=WORDS, decision="हम आवरण बदल देंगे।")
+    context = {"item": item, "name": NAME, "status_url": "https://qms.example/p/feedback/s/x/"}
+
+    with translation.override("hi"):
+        subject, text, html = render_email("feedback_decision", context)
+
+    assert '<html lang="hi">' in html
+    for where, part in (("subject", subject), ("text", text), ("html", visible_text(html))):
+        left = english_left(part)
+        assert not left, f"English left in the decision's {where}: {left}"
+
+
 def test_the_feedback_link_email_is_in_hindi():
     context = {
         "name": NAME,
