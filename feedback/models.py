@@ -3,5 +3,12 @@
 from feedback.communication.models import Communication, PlanRow, PlanVersion, PlanVersionRow
 from feedback.complaints.models import Attachment, FeedbackItem, FeedbackLink
 
-__all__ = ["Attachment", "FeedbackItem", "FeedbackLink"]
-__all__ += ["Communication", "PlanRow", "PlanVersion", "PlanVersionRow"]
+__all__ = [
+    "Attachment",
+    "Communication",
+    "FeedbackItem",
+    "FeedbackLink",
+    "PlanRow",
+    "PlanVersion",
+    "PlanVersionRow",
+]

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import ReadOnlyAdmin
-from feedback.models import Attachment, FeedbackItem, FeedbackLink
+from feedback.complaints.models import Attachment, FeedbackItem, FeedbackLink
 
 
 class AttachmentInline(admin.TabularInline):
