@@ -6,12 +6,17 @@ rows, plus the overdue reminder the job emails. Loading twice adds nothing.
 
 The demo customers are created when the demo loads, and a communication cannot
 come before its customer existed: the customers this log names are dated back a
-year first, and each approved version to the day the table gives, so that the
-history reads as months of use. Only the demo does that.
+year first (unless the customers' demo did), and every event runs at its own date
+(``_happening``), so that the history, the versions and the plan in force on a
+past date read as months of use. Only the demo does that.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -142,6 +147,8 @@ DRAFT = {
         due_in=90,
     ),
 }
+# The draft's change was made this many days ago.
+DRAFT_DAYS_AGO = 3
 VERSIONS = [
     (150, DIRECTOR, "First communication plan, agreed at the management review."),
     (
@@ -276,6 +283,19 @@ def _row(spec: RowSpec, people: dict[str, User], today: date) -> PlanRow:
     )
 
 
+@contextmanager
+def _happening(moment: datetime) -> Iterator[None]:
+    """Run the services as if at ``moment``.
+
+    The demo is loaded today but tells of months: without this every history row,
+    every "recorded at" and every due date check would say "today", and the plan in
+    force on a past date (read from the rows' history) would show nothing. Only the
+    demo loader moves the clock; ``timezone.localdate`` reads ``now`` too.
+    """
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
 @transaction.atomic
 def load() -> list[str]:
     """Load the demo plan and log unless there is one already; return what was created."""
@@ -289,49 +309,70 @@ def load() -> list[str]:
     if Customer.objects.filter(name__in=named).count() < len(named):
         return []  # the customers' demo is not loaded
     today = timezone.localdate()
+    # Redundant once the customers' own demo dates them back; harmless then.
     since = timezone.now() - timedelta(days=CUSTOMERS_SINCE)
     Customer.objects.filter(name__in=named, created_at__gt=since).update(created_at=since)
     created: list[str] = []
     rows: dict[str, PlanRow] = {}
-    for number, ((days_ago, approver, summary), additions) in enumerate(
-        zip(VERSIONS, [ROWS, ADDED_IN_VERSION_2], strict=True), start=1
-    ):
-        if number == 2:
-            results = rows["healthcare_results"]
-            results.frequency = Frequency.QUARTERLY
-            services.plan_row_save(row=results, by=people[MANAGER])
-        for key, spec in additions.items():
-            rows[key] = services.plan_row_save(row=_row(spec, people, today), by=people[MANAGER])
-        version = services.plan_approve(by=people[approver], change_summary=summary)
-        PlanVersion.objects.filter(pk=version.pk).update(approved_at=_at(days_ago))
-        created.append(f"communication plan version {number}")
-    for key, spec in DRAFT.items():
-        rows[key] = services.plan_row_save(row=_row(spec, people, today), by=people[MANAGER])
+    # Every event in the order it happened, each at its own date.
+    events: list[tuple[int, int, Any]] = [
+        (days_ago, 0, (number, approver, summary, additions))
+        for number, ((days_ago, approver, summary), additions) in enumerate(
+            zip(VERSIONS, [ROWS, ADDED_IN_VERSION_2], strict=True), start=1
+        )
+    ]
+    events += [(entry.days_ago, 1, entry) for entry in ENTRIES]
+    events.append((DRAFT_DAYS_AGO, 2, None))
+    for days_ago, kind, event in sorted(events, key=lambda item: (-item[0], item[1])):
+        with _happening(_at(days_ago)):
+            if kind == 0:
+                number, approver, summary, additions = event
+                if number == 2:
+                    results = rows["healthcare_results"]
+                    results.frequency = Frequency.QUARTERLY
+                    services.plan_row_save(row=results, by=people[MANAGER])
+                for key, spec in additions.items():
+                    rows[key] = services.plan_row_save(
+                        row=_row(spec, people, today), by=people[MANAGER]
+                    )
+                version = services.plan_approve(by=people[approver], change_summary=summary)
+                # The field's default was bound before the clock moved.
+                PlanVersion.objects.filter(pk=version.pk).update(approved_at=_at(days_ago))
+                created.append(f"communication plan version {number}")
+            elif kind == 1:
+                _record(event, people, rows)
+            else:
+                for key, spec in DRAFT.items():
+                    rows[key] = services.plan_row_save(
+                        row=_row(spec, people, today), by=people[MANAGER]
+                    )
     created.append(f"{len(rows)} planned communications")
-    for entry in ENTRIES:
-        customer = Customer.objects.filter(name=entry.customer).first() if entry.customer else None
-        contact = (
-            Contact.objects.active().filter(customer=customer).order_by("pk").first()
-            if customer
-            else None
-        )
-        services.communication_record(
-            communication=Communication(
-                direction=entry.direction,
-                channel=entry.channel,
-                occurred_at=_at(entry.days_ago),
-                customer=customer,
-                contact=contact,
-                audience=entry.audience,
-                summary=entry.summary,
-                details=entry.details,
-                handled_by=people[entry.by],
-                plan_row=rows[entry.fulfils] if entry.fulfils else None,
-            ),
-            by=people[entry.by],
-        )
     created.append(f"{len(ENTRIES)} logged communications")
     reminded = services.plan_remind_overdue()
     if reminded:
         created.append(f"{reminded} overdue reminder email(s)")
     return created
+
+
+def _record(entry: EntrySpec, people: dict[str, User], rows: dict[str, PlanRow]) -> None:
+    customer = Customer.objects.filter(name=entry.customer).first() if entry.customer else None
+    contact = (
+        Contact.objects.active().filter(customer=customer).order_by("pk").first()
+        if customer
+        else None
+    )
+    services.communication_record(
+        communication=Communication(
+            direction=entry.direction,
+            channel=entry.channel,
+            occurred_at=_at(entry.days_ago),
+            customer=customer,
+            contact=contact,
+            audience=entry.audience,
+            summary=entry.summary,
+            details=entry.details,
+            handled_by=people[entry.by],
+            plan_row=rows[entry.fulfils] if entry.fulfils else None,
+        ),
+        by=people[entry.by],
+    )

@@ -1,8 +1,10 @@
 """Forms of the communication log and plan."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choosers import ChooserField, ChooserInput, as_chooser
@@ -111,21 +113,40 @@ class PlanRowForm(LengthLimits, forms.ModelForm):
             "notes",
         ]
         widgets = {"next_due": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"next_due": _("first due")}
         help_texts = {
             "segment": _("Only for “a segment of customers”."),
             "customer": _("Only for “one customer”."),
             "next_due": _(
-                "For a communication on a schedule: the date it is next due. It moves on by "
-                "the frequency each time a logged communication fulfils it."
+                "For a communication on a schedule: the date it is first due, today or "
+                "later. Once in force it moves on by the frequency each time a logged "
+                "communication fulfils it, or when it is rescheduled."
             ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
+        if self.instance.in_force_as_id is not None:
+            # The due date of a row in force is the schedule, not the document's
+            # text: it is moved by fulfilment or by rescheduling, never by the draft.
+            del fields["next_due"]
         fields["segment"].queryset = Segment.objects.active()
         as_chooser(self, "customer", "customers", Customer.objects.active())
         as_chooser(self, "responsible", "people", selectors.responsible_people())
+
+
+class RescheduleForm(LengthLimits, forms.Form):
+    next_due = forms.DateField(
+        label=_("Next due"),
+        widget=DATE_INPUT,
+        help_text=_("Today or later: the reminder goes to the person responsible once it passes."),
+    )
+    reason = forms.CharField(
+        label=_("Why it moves"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the row's history with the move."),
+    )
 
 
 class ApproveForm(LengthLimits, forms.Form):
@@ -138,6 +159,18 @@ class ApproveForm(LengthLimits, forms.Form):
 
 class InForceOnForm(forms.Form):
     on = forms.DateField(label=_("The plan in force on"), widget=DATE_INPUT)
+
+    def clean_on(self) -> date:
+        on: date = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(
+                _(
+                    "Choose today or a past date: which version will be in force on "
+                    "%(date)s is not known yet."
+                ),
+                params={"date": on.isoformat()},
+            )
+        return on
 
 
 class LogFilterForm(DateRangeForm):

@@ -437,8 +437,7 @@ def version_in_force(on: date | None = None) -> PlanVersion | None:
     one approved last on or before it."""
     versions = PlanVersion.objects.select_related("approved_by").order_by("-approved_at", "-number")
     if on is not None:
-        end = timezone.make_aware(datetime.combine(on, datetime.max.time()))
-        versions = versions.filter(approved_at__lte=end)
+        versions = versions.filter(approved_at__lte=end_of_day(on))
     return versions.first()
 
 
@@ -450,6 +449,28 @@ def version_rows(version: PlanVersion | None) -> list[PlanVersionRow]:
         version.rows.select_related("segment", "customer", "responsible", "row").order_by(
             "subject", "row_id"
         )
+    )
+
+
+def end_of_day(day: date) -> datetime:
+    """Return the last moment of a day in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, datetime.max.time()))
+
+
+def version_rows_on(version: PlanVersion | None, day: date) -> list[PlanVersionRow]:
+    """Return a version's rows as on ``version_rows``, each with ``due_then``: the row's
+    next due date as it stood at the end of ``day``, read from the row's history (the
+    copy's own date is the one on the day of approval; fulfilment moves it since).
+    One query."""
+    if version is None:
+        return []
+    history = PlanRow.history.model.objects.filter(
+        id=OuterRef("row_id"), history_date__lte=end_of_day(day)
+    ).order_by("-history_date", "-history_id")
+    return list(
+        version.rows.select_related("segment", "customer", "responsible", "row")
+        .annotate(due_then=Subquery(history.values("next_due")[:1]))
+        .order_by("subject", "row_id")
     )
 
 
@@ -532,6 +553,7 @@ def plan_row_detail(pk: int) -> PlanRow:
         "in_force_as__segment",
         "in_force_as__customer",
         "in_force_as__responsible",
+        "in_force_as__version",
         "voided_by",
     ).get(pk=pk)
 

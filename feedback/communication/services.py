@@ -272,14 +272,24 @@ def _check_row(row: PlanRow) -> None:
         row.segment = None
     if row.audience != Audience.CUSTOMER:
         row.customer = None
+    planned = row.in_force_as
+    if planned is not None and (planned.frequency == Frequency.ON_EVENT) != (
+        row.frequency == Frequency.ON_EVENT
+    ):
+        # The due date is the schedule in force: a draft cannot start or stop it.
+        errors["frequency"] = _(
+            "This row is in force: it cannot change between “when an event happens” and "
+            "a schedule in the draft. Remove it in the draft and add a new row instead."
+        )
     if row.frequency == Frequency.ON_EVENT:
         if not row.event.strip():
             errors["event"] = _("Say on which event this is communicated.")
-        row.next_due = None
+        if planned is None:
+            row.next_due = None
     else:
         row.event = ""
         if row.next_due is None:
-            errors["next_due"] = _("Give the date it is next due.")
+            errors["next_due"] = _("Give the date it is first due.")
     if row.responsible_id is not None and not row.responsible.is_active:
         errors["responsible"] = _("%(person)s no longer has an account: choose someone else.") % {
             "person": row.responsible
@@ -288,26 +298,84 @@ def _check_row(row: PlanRow) -> None:
         raise ValidationError(errors)
 
 
+def _past_due_refusal(next_due: date | None) -> dict[str, str]:
+    if next_due is not None and next_due < timezone.localdate():
+        return {
+            "next_due": _("A due date is a plan: choose today or a later date, not %(date)s.")
+            % {"date": next_due.isoformat()}
+        }
+    return {}
+
+
 @transaction.atomic
 def plan_row_save(*, row: PlanRow, by: User) -> PlanRow:
     """Save a row of the draft plan; it is in force once a version is approved.
 
-    Only the content and the next due date are taken from ``row``: what the approval
-    and the reminders keep on the row is read from the stored one, so a form loaded
-    before an approval never puts back what the approval changed.
+    Only the content is taken from ``row``, and the first due date while the row has
+    never been in force: the due date of a row in force is its schedule, moved by
+    fulfilment or by ``plan_row_reschedule`` alone. What the approval and the
+    reminders keep on the row is read from the stored one, so a form loaded before an
+    approval never puts back what the approval changed.
     """
+    due_before = None
     if row.pk is not None:
         stored = lock_stored(row)
         ensure_editable(stored)
         for name, value in PLAN_CONTENT.values(row).items():
             setattr(stored, name, value)
-        stored.next_due = row.next_due
+        due_before = stored.next_due
+        if stored.in_force_as_id is None:
+            stored.next_due = row.next_due
         row = stored
+    if row.next_due != due_before and (errors := _past_due_refusal(row.next_due)):
+        raise ValidationError(errors)
     _check_row(row)
     row.full_clean()
     attribute_change(row, by=by)
     row.save()
     return row
+
+
+@transaction.atomic
+def plan_row_reschedule(*, row: PlanRow, by: User, next_due: date, reason: str) -> PlanRow:
+    """Move the next due date of a row in force by hand, with the reason, kept in its
+    history: the schedule is not part of the controlled text, so no approval is asked,
+    but a date in the past is refused (a missed communication is logged, or stays
+    overdue)."""
+    stored = lock_stored(row, "in_force_as")
+    ensure_editable(stored)
+    planned = stored.in_force_as
+    if planned is None:
+        raise ValidationError(
+            _("“%(row)s” is not in the plan in force: its first due date is set in the draft.")
+            % {"row": stored}
+        )
+    if planned.frequency == Frequency.ON_EVENT:
+        raise ValidationError(
+            _("“%(row)s” is communicated on an event: it has no due date to move.")
+            % {"row": stored}
+        )
+    errors: dict[str, Any] = _past_due_refusal(next_due)
+    why = (reason or "").strip()
+    if not why:
+        errors["reason"] = _("Say why the due date moves.")
+    if errors:
+        raise ValidationError(errors)
+    check_length(why, field="reason")
+    before = stored.next_due
+    stored.next_due = next_due
+    attribute_change(
+        stored,
+        by=by,
+        reason=_("Rescheduled from %(before)s to %(after)s: %(why)s")
+        % {
+            "before": before.isoformat() if before else "—",
+            "after": next_due.isoformat(),
+            "why": why,
+        },
+    )
+    stored.save(update_fields=["next_due", "updated_at"])
+    return stored
 
 
 @transaction.atomic

@@ -22,6 +22,11 @@ urlpatterns = [
     path("communication/plan/rows/<int:pk>/", views.plan_row_detail, name="plan_row_detail"),
     path("communication/plan/rows/<int:pk>/edit/", views.plan_row_edit, name="plan_row_edit"),
     path(
+        "communication/plan/rows/<int:pk>/reschedule/",
+        views.plan_row_reschedule_page,
+        name="plan_row_reschedule",
+    ),
+    path(
         "communication/plan/rows/<int:pk>/withdraw/",
         views.plan_row_withdraw_page,
         name="plan_row_withdraw",

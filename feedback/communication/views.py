@@ -44,6 +44,7 @@ from feedback.communication.forms import (
     InForceOnForm,
     LogFilterForm,
     PlanRowForm,
+    RescheduleForm,
 )
 from feedback.communication.models import (
     INTERNAL_AUDIENCES,
@@ -316,7 +317,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "on_form": on_form,
             "on_date": on_date,
             "on_version": on_version,
-            "on_rows": selectors.version_rows(on_version),
+            "on_rows": selectors.version_rows_on(on_version, on_date) if on_date else [],
             "shown": shown,
             "shown_rows": selectors.version_rows(shown),
         },
@@ -334,7 +335,13 @@ def plan_row_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "feedback/communication/plan_row_detail.html",
-        {"row": row, "fulfilled": fulfilled, "changes": changes},
+        {
+            "row": row,
+            # The title and the fields show one version: the one in force, else the draft.
+            "shown": row.in_force_as or row,
+            "fulfilled": fulfilled,
+            "changes": changes,
+        },
     )
 
 
@@ -373,6 +380,38 @@ def plan_row_create(request: HttpRequest) -> HttpResponse:
 def plan_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(PlanRow, pk=pk)
     return refuse_if_locked(request, row) or _row_form(request, row)
+
+
+@permission_required("feedback.change_planrow")
+def plan_row_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a row's next due date by hand, with the reason (no approval: it is the
+    schedule, not the plan's text)."""
+    row = get_object_or_404(PlanRow.objects.select_related("in_force_as"), pk=pk)
+    refused = refuse_if_locked(request, row)
+    if refused:
+        return refused
+    form = RescheduleForm(request.POST or None, initial={"next_due": row.next_due})
+    saved = submit(
+        request,
+        form,
+        lambda data: services.plan_row_reschedule(
+            row=row, by=acting_user(request), next_due=data["next_due"], reason=data["reason"]
+        ),
+        success=lambda saved: (
+            _("“%(row)s” is next due on %(date)s.")
+            % {"row": saved.in_force_as or saved, "date": saved.next_due.isoformat()}
+        ),
+    )
+    if saved is not None:
+        return redirect(saved)
+    subject = row.in_force_as.subject if row.in_force_as else row.subject
+    return form_page(
+        request,
+        form,
+        title=_("Reschedule “%(row)s”") % {"row": subject},
+        crumbs=[PLAN, (subject, row.get_absolute_url())],
+        submit=_("Reschedule"),
+    )
 
 
 @permission_required("feedback.change_planrow")

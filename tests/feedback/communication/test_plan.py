@@ -262,3 +262,156 @@ def test_auditors_read_the_plan_and_change_nothing(client):
     assert client.get(reverse("feedback:plan_row_create")).status_code == 403
     assert client.get(reverse("feedback:plan_row_edit", args=[row.pk])).status_code == 403
     assert client.post(reverse("feedback:plan_row_withdraw", args=[row.pk])).status_code == 403
+
+
+# The schedule is not the controlled text ---------------------------------------------
+
+
+def test_the_draft_form_of_a_row_in_force_cannot_move_its_next_due_date(client, manager):
+    row = PlanRowFactory(subject="Account check-in call", next_due=timezone.localdate())
+    approve(manager)
+    due = PlanRow.objects.get(pk=row.pk).next_due
+
+    response = client.post(
+        reverse("feedback:plan_row_edit", args=[row.pk]),
+        row_data(
+            subject="Account check-in call",
+            responsible=str(row.responsible_id),
+            frequency="monthly",
+            next_due="2020-01-01",
+        ),
+    )
+
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.next_due == due
+    assert (
+        "next_due"
+        not in client.get(reverse("feedback:plan_row_edit", args=[row.pk])).context["form"].fields
+    )
+
+
+def test_a_new_row_refuses_a_first_due_date_in_the_past(client, manager):
+    response = client.post(
+        reverse("feedback:plan_row_create"),
+        row_data(responsible=str(manager.pk), next_due="2020-01-01"),
+    )
+
+    assert response.status_code == 200
+    assert "not 2020-01-01" in str(response.context["form"].errors["next_due"])
+    assert not PlanRow.objects.exists()
+
+
+def test_rescheduling_moves_the_due_date_with_its_reason_and_refuses_the_past(client, manager):
+    row = PlanRowFactory(subject="Account check-in call")
+    approve(manager)
+    url = reverse("feedback:plan_row_reschedule", args=[row.pk])
+
+    refused = client.post(url, {"next_due": "2020-01-01", "reason": "Holiday"})
+    unexplained = client.post(url, {"next_due": days_ahead(40), "reason": ""})
+    moved = client.post(
+        url, {"next_due": days_ahead(40), "reason": "They asked for after the audit"}
+    )
+
+    assert refused.status_code == unexplained.status_code == 200
+    assert "next_due" in refused.context["form"].errors
+    assert moved.status_code == 302
+    row.refresh_from_db()
+    assert row.next_due.isoformat() == days_ahead(40)
+    last = row.history.order_by("-history_date", "-history_id").first()
+    assert "They asked for after the audit" in last.history_change_reason
+    assert selectors.draft_changes() == []
+
+
+def test_a_draft_only_row_cannot_be_rescheduled(manager):
+    row = PlanRowFactory()
+    with pytest.raises(ValidationError):
+        services.plan_row_reschedule(
+            row=row, by=manager, next_due=timezone.localdate(), reason="Why not"
+        )
+
+
+def test_the_row_page_shows_one_version_with_its_label(client, manager):
+    row = PlanRowFactory(subject="Old name", channel="email")
+    approve(manager)
+    row.subject, row.channel = "New name", "letter"
+    services.plan_row_save(row=row, by=manager)
+
+    body = client.get(row.get_absolute_url()).content.decode()
+    heading = body.split("<h1", 1)[1].split("</h1>", 1)[0]
+
+    assert "Old name" in heading
+    assert "In force, version 1" in heading
+    assert "As in force (version 1)" in body
+    assert "Waiting for approval" in body
+
+    draft = PlanRowFactory(subject="Only drafted")
+    body = client.get(draft.get_absolute_url()).content.decode()
+    assert "As in the draft (not in force yet)" in body
+    assert "First due" in body
+
+
+def days_ahead(days):
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+# The plan on a date ----------------------------------------------------------------------
+
+
+def test_the_plan_on_a_past_date_shows_the_due_dates_as_they_stood_then(client, manager):
+    start = timezone.now() - timedelta(days=100)
+    with time_machine.travel(start, tick=False):
+        row = PlanRowFactory(subject="Monthly call", next_due=timezone.localdate() + timedelta(5))
+        approve(manager, "First")
+        first_due = PlanRow.objects.get(pk=row.pk).next_due
+    with time_machine.travel(start + timedelta(days=30), tick=False):
+        services.plan_row_reschedule(
+            row=row, by=manager, next_due=timezone.localdate() + timedelta(days=20), reason="Moved"
+        )
+        second_due = PlanRow.objects.get(pk=row.pk).next_due
+    day = timezone.localdate(start)
+
+    early = client.get(PLAN, {"on": (day + timedelta(days=10)).isoformat()})
+    later = client.get(PLAN, {"on": (day + timedelta(days=40)).isoformat()})
+
+    assert [r.due_then for r in early.context["on_rows"]] == [first_due]
+    assert [r.due_then for r in later.context["on_rows"]] == [second_due]
+    assert second_due.isoformat() in later.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_the_plan_on_a_date_costs_a_constant_number_of_queries(
+    client, manager, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        PlanRowFactory()
+    approve(manager)
+
+    with django_assert_num_queries(10):
+        client.get(PLAN, {"on": timezone.localdate().isoformat()})
+
+
+def test_the_plan_on_a_future_date_is_refused(client, manager):
+    PlanRowFactory()
+    approve(manager)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+    response = client.get(PLAN, {"on": tomorrow})
+
+    assert response.context["on_version"] is None
+    assert "not known yet" in str(response.context["on_form"].errors["on"])
+    assert "was in force" not in response.content.decode()
+
+
+def test_comparison_headings_say_added_and_removed(client, manager):
+    gone = PlanRowFactory(subject="Dropped")
+    approve(manager, "First")
+    services.plan_row_withdraw(row=gone, by=manager)
+    PlanRowFactory(subject="Product and service newsletter")
+    approve(manager, "Second")
+
+    body = client.get(PLAN, {"a": "1", "b": "2"}).content.decode()
+
+    assert "“Product and service newsletter”, added in version 2" in body
+    assert "“Dropped”, removed in version 2" in body
+    assert "in both versions" not in body
