@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
     Exists,
@@ -65,20 +67,36 @@ def reads_every_email(user: Any) -> bool:
     return bool(user.has_perm("core.view_outboundemail"))
 
 
-def _to_a_contact() -> Exists:
-    return Exists(Contact.objects.filter(email=Lower(OuterRef("recipient"))))
+def _viewable_models(user: Any) -> Q:
+    """Return a condition on ``ContentType`` matching the models the person may view
+    (no query: read from the installed models and the person's cached permissions)."""
+    viewable = Q(pk__in=[])
+    for model in apps.get_models():
+        meta = model._meta
+        if user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+            viewable |= Q(app_label=meta.app_label, model=meta.model_name)
+    return viewable
 
 
 def emails_for(user: Any) -> QuerySet[OutboundEmail]:
-    """Return the emails whose log lines the person sees.
+    """Return the emails the person reads: their log lines, pages and bodies alike.
 
-    Those who hold ``core.view_outboundemail`` (top management, quality managers,
-    auditors) see every email, the internal ones (to staff) included; everyone else
-    who reads the log sees the emails that went to customers' contacts, whose
-    records they read anyway.
+    Everyone who holds ``core.view_outboundemail`` reads every email; anyone else reads
+    an email sent to their own address, one they queued, one to a contact of a
+    customer they own, and one about a record they may view (the view permission of
+    its model). The one rule of who reads an email: the log, the email's page and its
+    HTML body all read it here.
     """
     emails = OutboundEmail.objects.all()
-    return emails if reads_every_email(user) else emails.filter(_to_a_contact())
+    if reads_every_email(user):
+        return emails
+    theirs = Q(created_by=user.pk) | Exists(
+        Contact.objects.filter(email=Lower(OuterRef("recipient")), customer__account_owner=user.pk)
+    )
+    if user.email:
+        theirs |= Q(recipient__iexact=user.email)
+    theirs |= Q(content_type__in=ContentType.objects.filter(_viewable_models(user)))
+    return emails.filter(theirs)
 
 
 def email_contact(email: OutboundEmail) -> Contact | None:
@@ -89,19 +107,6 @@ def email_contact(email: OutboundEmail) -> Contact | None:
         .order_by(*EMAIL_CONTACT_ORDER)
         .first()
     )
-
-
-def may_read_body(user: Any, email: OutboundEmail, contact: Contact | None) -> bool:
-    """Return whether the person may read the email as sent (subject lines aside).
-
-    Those who read every email may; so may whoever queued it, and the account owner of
-    the customer it went to: staff read what went to their own customers.
-    """
-    if reads_every_email(user):
-        return True
-    if email.created_by_id is not None and email.created_by_id == user.pk:
-        return True
-    return contact is not None and contact.customer.account_owner_id == user.pk
 
 
 # The log ----------------------------------------------------------------------------

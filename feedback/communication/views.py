@@ -242,28 +242,25 @@ def communication_void_page(request: HttpRequest, pk: int) -> HttpResponse:
 # Logged emails ---------------------------------------------------------------------------
 
 
-def _email(request: HttpRequest, pk: int) -> tuple[OutboundEmail, Any, bool]:
-    """Return the email (404 unless its log line is the person's to see), the contact
-    it went to, and whether they may read it as sent."""
+def _email(request: HttpRequest, pk: int) -> OutboundEmail:
+    """Return the email, or 404 unless the person reads it (``selectors.emails_for``)."""
     email = selectors.emails_for(request.user).select_related("created_by").filter(pk=pk).first()
     if email is None:
         raise Http404
-    contact = selectors.email_contact(email)
-    return email, contact, selectors.may_read_body(request.user, email, contact)
+    return email
 
 
 @permission_required("feedback.view_communication")
 def communication_email(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a logged email: to whom, why, its state and dates, and, for those who may
     read it, its text (links clickable) and its HTML as sent."""
-    email, contact, readable = _email(request, pk)
+    email = _email(request, pk)
     response = render(
         request,
         "feedback/communication/email_detail.html",
         {
             "email": email,
-            "contact": contact,
-            "readable": readable,
+            "contact": selectors.email_contact(email),
             "caused_by": email.related,
             "caused_by_url": caused_by_url(email.related),
         },
@@ -277,8 +274,8 @@ def communication_email(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("feedback.view_communication")
 def communication_email_html(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a logged email's HTML body as sent, sandboxed (no script, nothing loaded)."""
-    email, _contact, readable = _email(request, pk)
-    if not readable or not email.body_html:
+    email = _email(request, pk)
+    if not email.body_html:
         raise Http404
     response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = EMAIL_HTML_POLICY

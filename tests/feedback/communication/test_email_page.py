@@ -125,27 +125,86 @@ def test_a_hostile_value_in_an_email_is_escaped_on_the_page_and_sandboxed_as_sen
     assert 'sandbox=""' in body
 
 
-def test_staff_read_emails_to_their_own_customers_and_only_the_lines_of_others(client):
-    owner = UserFactory(role=Role.STAFF)
-    other = UserFactory(role=Role.STAFF)
-    contact = ContactFactory(customer=CustomerFactory(account_owner=owner))
-    email = email_queue(
-        to=contact.email,
+def notice(to, **kwargs):
+    return email_queue(
+        to=to,
         purpose="widget_notice",
         template="widget_notice",
         context={"name": "Asha", "widget": {"name": "Pump"}, "link": "x"},
+        **kwargs,
     )
 
+
+def reads(client, email):
+    """Return whether the signed-in person gets the email's page, its HTML and its line."""
+    listed = client.get(reverse("feedback:communication_list"), {"source": "email"})
+    return (
+        client.get(page(email)).status_code == 200
+        and "Text, as sent" in client.get(page(email)).content.decode()
+        and client.get(html(email)).status_code == 200
+        and email in [line.record for line in listed.context["lines"]]
+    )
+
+
+def test_staff_read_emails_to_their_own_customers_and_others_get_404(client):
+    owner = UserFactory(role=Role.STAFF)
+    other = UserFactory(role=Role.STAFF)
+    contact = ContactFactory(customer=CustomerFactory(account_owner=owner))
+    email = notice(contact.email)
+
     client.force_login(owner)
-    assert "Text, as sent" in client.get(page(email)).content.decode()
-    assert client.get(html(email)).status_code == 200
+    assert reads(client, email)
 
     client.force_login(other)
-    seen = client.get(page(email))
-    assert seen.status_code == 200
-    assert email.subject in seen.content.decode()
-    assert "Text, as sent" not in seen.content.decode()
+    assert client.get(page(email)).status_code == 404
     assert client.get(html(email)).status_code == 404
+    assert not reads(client, email)
+
+
+def test_staff_read_an_email_sent_to_their_own_address(client):
+    staff = UserFactory(role=Role.STAFF, email="Sam.Staff@example.com")
+    email = notice("sam.staff@example.com")
+
+    client.force_login(staff)
+    assert reads(client, email)
+    client.force_login(UserFactory(role=Role.STAFF))
+    assert client.get(page(email)).status_code == 404
+
+
+def test_staff_read_an_email_they_queued(client):
+    staff = UserFactory(role=Role.STAFF)
+    email = notice("someone@elsewhere.example", by=staff)
+
+    client.force_login(staff)
+    assert reads(client, email)
+
+
+def test_staff_read_the_acknowledgement_of_anonymous_feedback_they_may_view(
+    client, django_capture_on_commit_callbacks, send_queued_emails
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        feedback_receive(
+            kind=FeedbackItem.Kind.COMPLAINT,
+            channel=FeedbackItem.Channel.EMAIL,
+            description="The pump leaks.",
+            sender_email="anon@example.net",
+        )
+    send_queued_emails()
+    email = OutboundEmail.objects.get(recipient="anon@example.net")
+
+    client.force_login(UserFactory(role=Role.STAFF))
+    assert reads(client, email)
+
+
+def test_an_email_about_a_record_read_only_by_others_stays_hidden(client):
+    # Staff do not read user accounts: an email about one is not theirs to read.
+    email = notice("someone@elsewhere.example", related=UserFactory())
+
+    client.force_login(UserFactory(role=Role.STAFF))
+    assert client.get(page(email)).status_code == 404
+    assert client.get(html(email)).status_code == 404
+    client.force_login(UserFactory(role=Role.AUDITOR))
+    assert reads(client, email)
 
 
 def test_internal_emails_are_not_found_for_staff_and_read_by_auditors(client):

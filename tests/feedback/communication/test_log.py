@@ -200,14 +200,15 @@ def test_each_line_links_to_what_caused_it(client, manager):
     assert f'href="{widget.get_absolute_url()}"' in client.get(URL).content.decode()
 
 
-def test_staff_see_the_lines_of_emails_to_customers_but_not_internal_emails(client):
+def test_staff_see_the_lines_of_emails_they_read_but_not_others(client):
     staff = UserFactory(role=Role.STAFF)
-    contact = ContactFactory()
-    send_to(contact.email, "To a customer")
+    own = ContactFactory(customer=CustomerFactory(account_owner=staff))
+    send_to(own.email, "To their customer")
+    send_to(ContactFactory().email, "To another's customer")
     send_to(UserFactory().email, "To a colleague")
     client.force_login(staff)
 
-    assert listed(client) == [("email", "To a customer")]
+    assert listed(client) == [("email", "To their customer")]
 
 
 def _build_log(count, user):
