@@ -53,7 +53,9 @@ def register() -> None:
             key="feedback.plan_overdue",
             title=_("Planned communications overdue"),
             template="feedback/communication/panels/overdue.html",
-            permission="feedback.change_planrow",
+            # Whoever may log the communication that fulfils a row: quality managers
+            # see every overdue row, the others the rows they are responsible for.
+            permission="feedback.add_communication",
             order=25,
             context=views.home_panel,
         )

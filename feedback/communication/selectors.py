@@ -540,13 +540,15 @@ def draft_changes(rows: Iterable[PlanRow] | None = None) -> list[DraftChange]:
     return changes
 
 
-def overdue_rows(limit: int | None = None) -> list[PlanRow]:
-    """Return the rows in force whose next due date has passed, the longest overdue first."""
-    rows = (
-        PlanRow.objects.overdue()
-        .select_related("in_force_as__responsible", "in_force_as__customer", "in_force_as__segment")
-        .order_by("next_due", "pk")
-    )
+def overdue_rows(limit: int | None = None, responsible: Any = None) -> list[PlanRow]:
+    """Return the rows in force whose next due date has passed, the longest overdue first;
+    only those the person is responsible for (in the plan in force), when one is named."""
+    overdue = PlanRow.objects.overdue()
+    if responsible is not None:
+        overdue = overdue.filter(in_force_as__responsible=responsible)
+    rows = overdue.select_related(
+        "in_force_as__responsible", "in_force_as__customer", "in_force_as__segment"
+    ).order_by("next_due", "pk")
     return list(rows[:limit] if limit else rows)
 
 

@@ -459,6 +459,8 @@ def plan_approve_page(request: HttpRequest) -> HttpResponse:
 
 
 def home_panel(request: HttpRequest) -> dict[str, Any]:
-    """Return the overdue rows of the plan for the quality manager's home page (the
-    plan has tens of rows: all of them, in one query)."""
-    return {"overdue": selectors.overdue_rows()}
+    """Return the overdue rows of the plan for the home page, in one query: every one
+    for those who manage the plan (it has tens of rows), else the person's own."""
+    if request.user.has_perm("feedback.change_planrow"):
+        return {"overdue": selectors.overdue_rows(), "own": False}
+    return {"overdue": selectors.overdue_rows(responsible=request.user.pk), "own": True}

@@ -132,8 +132,41 @@ def test_the_quality_managers_home_page_lists_overdue_rows(client):
     assert "Planned communications overdue" in body
     assert "Quarterly review with Acme" in body
     assert "Not yet" not in body
-    client.force_login(UserFactory(role=Role.STAFF))
+    client.force_login(UserFactory(role=Role.AUDITOR))
     assert "Planned communications overdue" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.STAFF, Role.TOP_MANAGEMENT], ids=str)
+def test_the_person_responsible_sees_their_own_overdue_rows_at_home(client, role):
+    person = UserFactory(role=role)
+    in_force(subject="Their monthly call", responsible=person, next_due=days_from_today(-3))
+    in_force(subject="Someone else's call", next_due=days_from_today(-3))
+    client.force_login(person)
+
+    body = client.get(reverse("home")).content.decode()
+
+    assert "Planned communications overdue" in body
+    assert "Their monthly call" in body
+    assert "Someone else&#x27;s call" not in body
+    assert "Someone else's call" not in body
+
+
+def _own_overdue_rows(count, user):
+    for _ in range(count):
+        PlanRowFactory(responsible=user, next_due=days_from_today(-3))
+        PlanRowFactory(next_due=days_from_today(-3))
+    approve()
+    cache.delete(CONTACT_FIGURES_KEY)
+
+
+@pytest.mark.django_db
+def test_a_staff_home_page_makes_as_many_queries_for_30_own_overdue_rows_as_for_3(
+    client, django_assert_num_queries
+):
+    # tests/core/test_home_queries.py's staff pin: this panel's query is one of them.
+    pin = Pin("home", _own_overdue_rows, 13)
+    assert_pinned(client, UserFactory(role=Role.STAFF), django_assert_num_queries, pin)
 
 
 def _overdue_rows(count, user):
