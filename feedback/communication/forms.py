@@ -214,10 +214,10 @@ class LogFilterForm(DateRangeForm):
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
     voided = forms.BooleanField(label=_("Include voided"), required=False)
 
-    def __init__(self, *args: Any, purposes: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, purposes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["purpose"].choices = [("", ANY), *((p, p) for p in purposes)]
+        fields["purpose"].choices = [("", ANY), *purposes]
 
     def filters(self) -> LogFilters | None:
         """Return what the valid form asks for; None when a value is refused (the list

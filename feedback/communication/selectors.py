@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.models import OutboundEmail, User
@@ -57,6 +58,54 @@ ENTRY, EMAIL = "entry", "email"
 EMAIL_CONTACT_ORDER = (F("voided_at").asc(nulls_first=True), "pk")
 # The log's page size comes from core.pages; the timeline takes this many of each.
 TIMELINE_LIMIT = 100
+
+
+# How emails are named ---------------------------------------------------------------
+
+# Each purpose an app queues emails for, in words; one mapping for the log's lines, its
+# filter and the email's page. A purpose not listed is shown capitalised.
+EMAIL_PURPOSES = {
+    "change notice": gettext_lazy("Requirement change notice"),
+    "communication overdue": gettext_lazy("Planned communication overdue"),
+    "complaint assigned": gettext_lazy("Complaint assigned"),
+    "complaint escalation": gettext_lazy("Complaint escalation"),
+    "feedback acknowledgement": gettext_lazy("Feedback acknowledgement"),
+    "feedback decision": gettext_lazy("Feedback decision"),
+    "feedback form link": gettext_lazy("Feedback form link"),
+    "password_reset": gettext_lazy("Password reset"),
+    "re-check due": gettext_lazy("Re-check due"),
+}
+# The system actors (commands, tasks) that queue emails, in words.
+SYSTEM_ACTORS = {"command load_demo": gettext_lazy("the system (demo data)")}
+
+
+def purpose_label(purpose: str) -> str:
+    """Return an email purpose in words: "feedback acknowledgement" -> "Feedback acknowledgement"."""
+    label = EMAIL_PURPOSES.get(purpose)
+    if label is not None:
+        return str(label)
+    text = purpose.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def language_label(code: str) -> str:
+    """Return a language's name in the reader's language ("en" -> "English"), or the
+    code itself when Django does not know it."""
+    if not code:
+        return ""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def queued_by(email: OutboundEmail) -> str:
+    """Return who queued the email: the person, or the system (with what part of it)."""
+    if email.created_by_id is not None:
+        return str(email.created_by)
+    if email.created_actor in SYSTEM_ACTORS:
+        return str(SYSTEM_ACTORS[email.created_actor])
+    return _("the system")
 
 
 # Who may read what ----------------------------------------------------------------
@@ -241,6 +290,7 @@ class LogLine:
     caused_by: str = ""
     state: str = ""
     state_label: str = ""
+    purpose: str = ""
     voided: bool = False
 
     @property
@@ -324,16 +374,18 @@ def log_lines(rows: Iterable[dict[str, Any]]) -> list[LogLine]:
                     record=email,
                     when=email.created_at,
                     channel=str(Channel.EMAIL.label),
-                    direction=str(Direction.OUT.label),
+                    # An email's direction is always out: its delivery state says more.
+                    direction=_("Outgoing email: %(state)s") % {"state": email.get_state_display()},
                     customer=contact.customer if contact else None,
                     whom=f"{contact} <{email.recipient}>" if contact else email.recipient,
                     summary=email.subject,
-                    who=str(email.created_by) if email.created_by else _("the system"),
+                    who=queued_by(email),
                     url=email_url(email),
                     caused_by_url=url,
                     caused_by=cause,
                     state=email.state,
                     state_label=email.get_state_display(),
+                    purpose=purpose_label(email.purpose),
                 )
             )
     return lines
@@ -344,10 +396,13 @@ def email_url(email: OutboundEmail) -> str:
     return reverse("feedback:communication_email", args=[email.pk])
 
 
-def email_purposes() -> list[str]:
-    """Return the purposes of the emails sent, for the log's filter (one query)."""
-    return list(
-        OutboundEmail.objects.order_by("purpose").values_list("purpose", flat=True).distinct()
+def email_purposes() -> list[tuple[str, str]]:
+    """Return the purposes of the emails sent with their labels, for the log's filter
+    (one query)."""
+    purposes = OutboundEmail.objects.order_by("purpose").values_list("purpose", flat=True)
+    return sorted(
+        ((purpose, purpose_label(purpose)) for purpose in purposes.distinct()),
+        key=lambda choice: choice[1].lower(),
     )
 
 
@@ -423,7 +478,8 @@ def timeline_emails(customer: Customer) -> list[TimelineEntry]:
             kind="email",
             title=_("Email: %(subject)s") % {"subject": email.subject},
             url=email_url(email),
-            summary=f"{email.recipient} · {email.purpose} · {email.get_state_display()}",
+            summary=f"{email.recipient} · {purpose_label(email.purpose)} · "
+            f"{email.get_state_display()}",
         )
         for email in emails
     ]

@@ -261,6 +261,9 @@ def communication_email(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "email": email,
             "contact": selectors.email_contact(email),
+            "purpose": selectors.purpose_label(email.purpose),
+            "language": selectors.language_label(email.language),
+            "queued_by": selectors.queued_by(email),
             "caused_by": email.related,
             "caused_by_url": caused_by_url(email.related),
         },

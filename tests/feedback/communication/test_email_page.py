@@ -89,7 +89,7 @@ def test_the_page_says_who_why_state_and_dates_and_links_the_contact_and_custome
 
     body = response.content.decode()
     assert email.recipient in body
-    assert "feedback acknowledgement" in body
+    assert "Feedback acknowledgement" in body
     assert "Sent" in body
     assert contact.get_absolute_url() in body
     assert contact.customer.get_absolute_url() in body

@@ -255,3 +255,28 @@ def test_the_log_makes_as_many_queries_for_30_lines_of_each_as_for_3(
     client, django_assert_num_queries, pin
 ):
     assert_pinned(client, UserFactory(role=Role.QUALITY_MANAGER), django_assert_num_queries, pin)
+
+
+def test_emails_read_as_words_purpose_state_and_who_queued_them(client, manager):
+    acknowledged = send_to(ContactFactory().email, "Thanks", purpose="feedback acknowledgement")
+    unknown = send_to(ContactFactory().email, "Odd", purpose="widget_notice")
+    OutboundEmail.objects.filter(pk=acknowledged.pk).update(
+        state=OutboundEmail.State.BOUNCED, created_actor="command load_demo", language="hi"
+    )
+
+    response = client.get(URL, {"source": "email"})
+    lines = {line.summary: line for line in response.context["lines"]}
+    body = response.content.decode()
+    page = client.get(reverse("feedback:communication_email", args=[acknowledged.pk]))
+
+    assert lines["Thanks"].purpose == "Feedback acknowledgement"
+    assert lines["Odd"].purpose == "Widget notice"
+    assert lines["Thanks"].direction == "Outgoing email: Bounced"
+    assert lines["Odd"].direction == "Outgoing email: Queued"
+    assert "Outgoing: we reached them" not in body
+    assert lines["Thanks"].who == "the system (demo data)"
+    assert '<option value="feedback acknowledgement">Feedback acknowledgement</option>' in body
+    assert unknown.purpose == "widget_notice"
+    assert "Hindi" in page.content.decode()
+    assert "the system (demo data)" in page.content.decode()
+    assert "command load_demo" not in page.content.decode()
