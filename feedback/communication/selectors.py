@@ -80,7 +80,7 @@ SYSTEM_ACTORS = {"command load_demo": gettext_lazy("the system (demo data)")}
 
 
 def purpose_label(purpose: str) -> str:
-    """Return an email purpose in words: "feedback acknowledgement" -> "Feedback acknowledgement"."""
+    """Return an email purpose in words ("feedback acknowledgement" in a sentence case)."""
     label = EMAIL_PURPOSES.get(purpose)
     if label is not None:
         return str(label)

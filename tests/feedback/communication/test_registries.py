@@ -11,7 +11,7 @@ from core.email import email_queue
 from core.roles import Role
 from feedback.communication import selectors
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
-from tests.feedback.communication.factories import CommunicationFactory
+from tests.feedback.communication.factories import CommunicationFactory, in_force
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,28 @@ def test_the_header_search_finds_communications_by_summary_and_show_all_lists_th
     }
     listed = client.get(group.list_url)
     assert listed.context["page"].paginator.count == 2
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "method", "allowed"),
+    [
+        (Role.TOP_MANAGEMENT, "feedback:plan_approve", "get", True),
+        (Role.TOP_MANAGEMENT, "feedback:communication_create", "get", True),
+        (Role.STAFF, "feedback:plan_approve", "get", False),
+        (Role.STAFF, "feedback:communication_create", "get", True),
+        (Role.AUDITOR, "feedback:communication_create", "get", False),
+        (Role.AUDITOR, "feedback:plan_row_create", "get", False),
+        (Role.TOP_MANAGEMENT, "feedback:plan_row_create", "get", False),
+    ],
+)
+def test_each_page_is_open_to_the_roles_core_roles_grants(client, role, name, method, allowed):
+    client.force_login(UserFactory(role=role))
+    response = getattr(client, method)(reverse(name))
+    assert (response.status_code == 200) is allowed
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR])
+def test_only_quality_managers_reschedule(client, role):
+    row = in_force()
+    client.force_login(UserFactory(role=role))
+    assert client.get(reverse("feedback:plan_row_reschedule", args=[row.pk])).status_code == 403
