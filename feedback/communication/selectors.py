@@ -139,8 +139,12 @@ def emails_for(user: Any) -> QuerySet[OutboundEmail]:
     emails = OutboundEmail.objects.all()
     if reads_every_email(user):
         return emails
-    theirs = Q(created_by=user.pk) | Exists(
-        Contact.objects.filter(email=Lower(OuterRef("recipient")), customer__account_owner=user.pk)
+    theirs: Q = Q(created_by=user.pk) | Q(
+        Exists(
+            Contact.objects.filter(
+                email=Lower(OuterRef("recipient")), customer__account_owner=user.pk
+            )
+        )
     )
     if user.email:
         theirs |= Q(recipient__iexact=user.email)
