@@ -27,7 +27,7 @@ PUBLIC_KINDS = [
 ]
 # What the public pages call each kind, in the form's words ("A question", never
 # the staff's "Enquiry"); a follow-up is opened by staff and keeps their name.
-PUBLIC_KIND_NAMES = {
+PUBLIC_KIND_NAMES: dict[str, Any] = {
     Kind.COMPLAINT: _("A complaint"),
     Kind.COMPLIMENT: _("A compliment"),
     Kind.SUGGESTION: _("A suggestion"),
@@ -194,8 +194,18 @@ class PublicFeedbackForm(LengthLimits, forms.Form):
         if not isinstance(key, str) or not key:
             # Said in the summary, not on the hidden field; the form comes back with a
             # key of its own, so sending it again works.
-            self.data = self.data.copy()
-            self.data["submission_key"] = new_submission_key()
+            data: Any = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data["submission_key"] = new_submission_key()
+            self.data = data
             self.add_error(None, _("This form could not be checked. Please send it again."))
             return ""
         return key
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Show a refusal of the service on its field (a file's on the attachments)."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error("attachments", exc)
+            return
+        for field, errors in exc.error_dict.items():
+            target = field if field in self.fields else None
+            self.add_error(target, errors)

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString

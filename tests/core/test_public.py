@@ -1,7 +1,9 @@
 """The /p/ rules (core/public.py): headers, the language, a limit on any public post."""
 
 import pytest
+from django.conf import settings
 from django.http import HttpResponse
+from django.test import Client
 
 from core.public import PublicPagesMiddleware, public_page
 
@@ -80,9 +82,6 @@ def test_a_public_view_that_names_no_limit_counts_against_the_default(rf, settin
 
 
 def test_a_refused_csrf_check_under_p_shows_the_public_page_in_the_visitors_language():
-    from django.conf import settings
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     response = client.post("/p/feedback/?lang=hi", {"kind": "complaint"})
 
@@ -95,8 +94,6 @@ def test_a_refused_csrf_check_under_p_shows_the_public_page_in_the_visitors_lang
 
 
 def test_a_refused_csrf_check_elsewhere_keeps_the_staff_page():
-    from django.test import Client
-
     response = Client(enforce_csrf_checks=True).post("/accounts/login/", {})
 
     assert response.status_code == 403

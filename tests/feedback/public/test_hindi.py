@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
 from core.email import render_email
 from feedback.complaints.links import link_create
@@ -231,8 +232,6 @@ def test_the_compiled_catalogue_matches_the_po():
 
 def test_december_is_spelt_right_in_hindi():
     with translation.override("hi"):
-        from django.utils.dateformat import format as date_format
-
         text = date_format(timezone.datetime(2025, 12, 5), "j F Y")
         months = [date_format(timezone.datetime(2025, m, 1), "F") for m in (9, 11)]
 

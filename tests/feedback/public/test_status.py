@@ -165,7 +165,7 @@ def test_the_status_page_lists_only_the_files_the_sender_sent(client):
 
 def test_a_head_request_to_the_status_page_answers_and_changes_nothing(client):
     item = FeedbackItemFactory()
-    link, url = status_link(item)
+    _link, url = status_link(item)
 
     response = client.head(url)
 
