@@ -26,6 +26,7 @@ PUBLIC_URL_NAMES = frozenset(
         "admin:login",
         "feedback_public:form",
         "feedback_public:form_for",
+        "feedback_public:form_more",
         "feedback_public:status",
         "feedback_public:received",
     }

@@ -29,6 +29,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
+from django.views import csrf
 
 from core import throttle
 from core.auth import client_key
@@ -124,6 +125,15 @@ def refused(request: HttpRequest, verdict: throttle.Verdict) -> HttpResponse:
     response = render_public(request, "public/refused.html", {"wait": message}, status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Refuse a post whose CSRF check failed (``CSRF_FAILURE_VIEW``): under /p/ in the
+    public layout and the visitor's language, with a link back to the form (opening
+    it again sets the cookie the check needs); elsewhere the staff page."""
+    if not is_public(request):
+        return csrf.csrf_failure(request, reason)
+    return render_public(request, "public/csrf_failure.html", status=403)
 
 
 class PublicPagesMiddleware:

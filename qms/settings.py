@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "qms.apps.QmsConfig",
 ]
 
+# A refused CSRF check: under /p/ the public layout in the visitor's language.
+CSRF_FAILURE_VIEW = "core.public.csrf_failure"
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",

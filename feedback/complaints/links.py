@@ -66,10 +66,18 @@ def link_find(token: str, *, purpose: str) -> FeedbackLink | None:
         return None
     return (
         FeedbackLink.objects.usable(timezone.now())
-        .select_related("contact__customer", "item")
+        .select_related("contact__customer", "item__contact")
         .filter(purpose=purpose, token_hash=token_hash(token))
         .first()
     )
+
+
+def link_person(link: FeedbackLink) -> Contact | None:
+    """Return the contact a link speaks for: a form link's own, a status link's item's
+    (the status link was emailed to them)."""
+    if link.purpose == FeedbackLink.Purpose.FORM:
+        return link.contact
+    return link.item.contact if link.item is not None else None
 
 
 def link_can_be_sent(contact: Contact) -> str | None:

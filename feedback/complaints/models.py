@@ -183,6 +183,12 @@ class FeedbackItem(VoidableModel, WorkflowModel):
         "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
     )
     source_id = models.CharField(max_length=64, blank=True)
+    # The one-time key of the public form's rendering it was sent from: a second post
+    # with the same key (a double tap, a retried request) shows this item again
+    # instead of making another. Empty (NULL) for items staff record.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     # Assessment (complaints).
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
@@ -225,7 +231,9 @@ class FeedbackItem(VoidableModel, WorkflowModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = FeedbackItemQuerySet.as_manager()  # type: ignore[misc]  # narrows the base's
-    history = record_history(no_db_index=["voided_by", "customer", "contact", "product"])
+    history = record_history(
+        no_db_index=["voided_by", "customer", "contact", "product", "submission_key"]
+    )
 
     class Meta:
         verbose_name = _("feedback item")

@@ -1,17 +1,19 @@
 """The public feedback form: every message a visitor can meet is translatable."""
 
+import secrets
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import LengthLimits
 from core.limits import TEXT_MAX_LENGTH
 from customers.models import ProductService
-from feedback.complaints.attachments import check_uploads
+from feedback.complaints.attachments import check_uploads, size_text
 from feedback.complaints.models import FeedbackItem
 
 Kind = FeedbackItem.Kind
@@ -23,10 +25,42 @@ PUBLIC_KINDS = [
     (Kind.SUGGESTION, _("A suggestion: something we could do better")),
     (Kind.ENQUIRY, _("A question")),
 ]
+# What the public pages call each kind, in the form's words ("A question", never
+# the staff's "Enquiry"); a follow-up is opened by staff and keeps their name.
+PUBLIC_KIND_NAMES: dict[str, Any] = {
+    Kind.COMPLAINT: _("A complaint"),
+    Kind.COMPLIMENT: _("A compliment"),
+    Kind.SUGGESTION: _("A suggestion"),
+    Kind.ENQUIRY: _("A question"),
+}
+SUBMISSION_KEY_SALT = "feedback.public.submission"
 # The honeypot: a field bots fill in and people never see or hear (the template
 # renders it by hand, visually hidden, in an aria-hidden wrapper, out of the tab order).
 HONEYPOT = "website"
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.txt,application/pdf,image/jpeg,image/png,text/plain"
+
+
+def public_kind_name(item: FeedbackItem) -> str:
+    """Return the kind of an item as the public pages name it."""
+    return str(PUBLIC_KIND_NAMES.get(item.kind, item.get_kind_display()))
+
+
+def new_submission_key() -> str:
+    """Return a signed one-time key for one rendering of the form."""
+    return signing.dumps(secrets.token_urlsafe(24), salt=SUBMISSION_KEY_SALT)
+
+
+class TextLengthValidator(MaxLengthValidator):
+    """The length limit, its numbers written as the help text writes them (10,000)."""
+
+    def __call__(self, value: Any) -> None:
+        length = self.clean(value)
+        if self.compare(length, self.limit_value):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"limit_value": f"{self.limit_value:,}", "show_value": f"{length:,}"},
+            )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -60,7 +94,7 @@ def attachment_help() -> str:
         )
         % {
             "count": settings.FEEDBACK_ATTACHMENT_MAX_FILES,
-            "size": filesizeformat(settings.FEEDBACK_ATTACHMENT_MAX_BYTES),
+            "size": size_text(settings.FEEDBACK_ATTACHMENT_MAX_BYTES),
         }
     )
 
@@ -78,12 +112,17 @@ class PublicFeedbackForm(LengthLimits, forms.Form):
             "invalid_choice": _("Choose what you would like to send."),
         },
     )
-    product = forms.ModelChoiceField(
-        label=_("Product or service it is about"),
-        queryset=ProductService.objects.none(),
-        required=False,
-        empty_label=_("Not about one product or service"),
-        error_messages={"invalid_choice": _("Choose a product or service from the list.")},
+    description = forms.CharField(
+        label=_("Tell us about it"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What happened, when, and what you would like us to do."),
+        error_messages={
+            "required": _("Write what you would like to tell us."),
+            "max_length": _(
+                "Write at most %(limit_value)s characters: this text has %(show_value)s."
+            ),
+        },
     )
     subject = forms.CharField(
         label=_("Subject"),
@@ -94,17 +133,12 @@ class PublicFeedbackForm(LengthLimits, forms.Form):
             "max_length": _("Keep the subject to %(limit_value)d characters or fewer."),
         },
     )
-    description = forms.CharField(
-        label=_("Tell us about it"),
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("What happened, when, and what you would like us to do."),
-        error_messages={
-            "required": _("Write what you would like to tell us."),
-            "max_length": _(
-                "Write at most %(limit_value)d characters: this text has %(show_value)d."
-            ),
-        },
+    product = forms.ModelChoiceField(
+        label=_("Product or service it is about"),
+        queryset=ProductService.objects.none(),
+        required=False,
+        empty_label=_("Not about one product or service"),
+        error_messages={"invalid_choice": _("Choose a product or service from the list.")},
     )
     name = forms.CharField(
         label=_("Your name"),
@@ -127,15 +161,45 @@ class PublicFeedbackForm(LengthLimits, forms.Form):
         },
     )
     attachments = AttachmentsField(label=_("Attachments"), required=False)
+    # Signed, so a post cannot bring a key of its own choosing.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, identified: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The catalogue is small: a drop-down of what is on offer.
         self.fields["product"].queryset = ProductService.objects.active().order_by("name")  # type: ignore[attr-defined]
         self.fields["attachments"].help_text = attachment_help()
+        # The limit's message writes its numbers as the help text does (10,000).
+        description = self.fields["description"]
+        description.validators = [
+            TextLengthValidator(v.limit_value) if isinstance(v, MaxLengthValidator) else v
+            for v in description.validators
+        ]
         if identified:
             del self.fields["name"]
             del self.fields["email"]
+        if not self.is_bound:
+            self.initial["submission_key"] = new_submission_key()
+
+    def clean_submission_key(self) -> str:
+        """Return the key the form was rendered with, its signature checked ("" when
+        the post brings none: it is then not guarded against being sent twice)."""
+        signed = self.cleaned_data["submission_key"]
+        if not signed:
+            return ""
+        try:
+            key = signing.loads(signed, salt=SUBMISSION_KEY_SALT)
+        except signing.BadSignature:
+            key = ""
+        if not isinstance(key, str) or not key:
+            # Said in the summary, not on the hidden field; the form comes back with a
+            # key of its own, so sending it again works.
+            data: Any = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data["submission_key"] = new_submission_key()
+            self.data = data
+            self.add_error(None, _("This form could not be checked. Please send it again."))
+            return ""
+        return key
 
     def add_service_error(self, exc: ValidationError) -> None:
         """Show a refusal of the service on its field (a file's on the attachments)."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("to/<str:token>/", views.form_for, name="form_for"),
     path("received/<str:receipt>/", views.received, name="received"),
     path("status/<str:token>/", views.status, name="status"),
+    path("status/<str:token>/more/", views.form_more, name="form_more"),
 ]
 
 # Included by feedback/urls.py under /feedback/.

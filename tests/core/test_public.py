@@ -1,7 +1,9 @@
 """The /p/ rules (core/public.py): headers, the language, a limit on any public post."""
 
 import pytest
+from django.conf import settings
 from django.http import HttpResponse
+from django.test import Client
 
 from core.public import PublicPagesMiddleware, public_page
 
@@ -77,3 +79,22 @@ def test_a_public_view_that_names_no_limit_counts_against_the_default(rf, settin
     assert first is None
     assert second.status_code == 429
     assert elsewhere is None
+
+
+def test_a_refused_csrf_check_under_p_shows_the_public_page_in_the_visitors_language():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/p/feedback/?lang=hi", {"kind": "complaint"})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="hi">' in page
+    assert settings.ORGANISATION_NAME in page
+    assert 'href="/p/feedback/?lang=hi"' in page
+    assert "Customer focus QMS" not in page
+
+
+def test_a_refused_csrf_check_elsewhere_keeps_the_staff_page():
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {})
+
+    assert response.status_code == 403
+    assert "The form could not be accepted" in response.content.decode()

@@ -113,7 +113,7 @@ def test_staff_record_a_phone_complaint_with_an_attachment_and_the_sender_is_ack
     [
         (
             SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * 5 * 1024 * 1024),
-            "files may be at most",
+            "the most a file may be",
         ),
         (SimpleUploadedFile("run.exe", b"MZ\x90\x00\x03"), "is not a PDF"),
     ],

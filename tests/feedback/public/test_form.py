@@ -37,7 +37,7 @@ def test_the_form_opens_without_login_and_states_its_limits(client):
     page = client.get(FORM_URL).content.decode()
 
     assert "Up to 10,000 characters." in page
-    assert "Up to 3 files, each at most 5.0\xa0MB" in page
+    assert "Up to 3 files, each at most 5 MB:" in page
     assert 'accept=".pdf,.jpg,.jpeg,.png,.txt' in page
     assert "Pump servicing" in page
     assert "without it we cannot reply to you" in page
@@ -140,7 +140,7 @@ def test_an_oversized_file_is_refused_by_name_and_nothing_is_saved(client, setti
     response = submit(client, complaint(attachments=[png(), big]))
 
     assert response.status_code == 200
-    assert "The file big-photo.png is 208\xa0bytes; files may be at most 100\xa0bytes." in (
+    assert "The file big-photo.png is larger than 100 bytes, the most a file may be." in (
         response.content.decode()
     )
     assert_nothing_saved(media_root)
@@ -167,7 +167,7 @@ def test_too_many_files_are_refused(client, media_root):
 def test_a_description_over_the_limit_is_refused_with_the_limit_and_its_length(client, media_root):
     response = submit(client, complaint(description="x" * 10_001))
 
-    assert "Write at most 10000 characters: this text has 10001." in response.content.decode()
+    assert "Write at most 10,000 characters: this text has 10,001." in response.content.decode()
     assert_nothing_saved(media_root)
 
 
@@ -245,3 +245,76 @@ def test_a_link_to_the_form_is_never_needed_and_links_are_not_created_by_the_for
     submit(client, complaint(email=""))
 
     assert not FeedbackLink.objects.filter(purpose=FeedbackLink.Purpose.FORM).exists()
+
+
+def test_the_oversize_message_says_the_limit_once_and_plainly(client, media_root):
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * 5_242_980)
+
+    page = submit(client, complaint(attachments=[big])).content.decode()
+
+    assert "The file big.pdf is larger than 5 MB, the most a file may be." in page
+    assert_nothing_saved(media_root)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.html", b"<script>alert(1)</script>"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("scan.png", b"%PDF-1.7\n"),
+        ("notes.jpg", b"plain words"),
+    ],
+)
+def test_a_file_whose_name_does_not_fit_its_content_is_refused_by_name(
+    client, media_root, name, content
+):
+    upload = SimpleUploadedFile(name, content, content_type="text/plain")
+
+    page = submit(client, complaint(attachments=[upload])).content.decode()
+
+    assert f"The name of the file {name} does not fit what it holds" in page
+    assert_nothing_saved(media_root)
+
+
+@pytest.mark.parametrize("name", ["notes.TXT", "scan.jpeg", "photo.JPG"])
+def test_a_file_whose_name_fits_its_content_is_taken(client, name):
+    content = b"plain words" if name.lower().endswith(".txt") else b"\xff\xd8\xff\xe0" + b"0" * 32
+
+    response = submit(client, complaint(attachments=[SimpleUploadedFile(name, content)]))
+
+    assert response.status_code == 302
+    assert Attachment.objects.get().original_name == name
+
+
+def test_the_error_summary_lists_fields_in_the_forms_order_and_takes_the_focus(client):
+    page = submit(
+        client, complaint(description="", subject="x" * 201, name="x" * 151)
+    ).content.decode()
+
+    summary = page[page.index('id="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    order = [summary.index(label) for label in ("Tell us about it", "Subject", "Your name")]
+    assert order == sorted(order)
+    assert 'tabindex="-1" autofocus' in page
+    assert page.count("autofocus") == 1
+
+
+def test_a_head_request_answers_like_get_without_a_body_and_changes_nothing(client):
+    response = client.head(FORM_URL)
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert not FeedbackItem.objects.exists()
+
+
+def test_history_names_the_public_form_as_who_made_the_item(client):
+    submit(client, complaint())
+
+    row = FeedbackItem.objects.get().history.earliest()
+    assert (row.history_user, row.history_actor) == (None, "public feedback form")
+
+
+def test_after_sending_the_confirmation_offers_the_anonymous_form_again(client):
+    confirmation = follow_confirmation(client, submit(client, complaint()))
+
+    assert 'href="/p/feedback/?lang=en">Send more feedback' in confirmation.content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
 from core.email import render_email
 from feedback.complaints.links import link_create
@@ -227,3 +228,21 @@ def test_the_compiled_catalogue_matches_the_po():
             stale.append(entry.msgid)
 
     assert not stale, f"{MO} is older than its .po: run `make compilemessages` ({stale[:5]})"
+
+
+def test_december_is_spelt_right_in_hindi():
+    with translation.override("hi"):
+        text = date_format(timezone.datetime(2025, 12, 5), "j F Y")
+        months = [date_format(timezone.datetime(2025, m, 1), "F") for m in (9, 11)]
+
+    assert text == "5 दिसंबर 2025"
+    assert months == ["सितंबर", "नवंबर"]
+
+
+def test_file_sizes_read_naturally_in_hindi(client):
+    page = client.get(f"{FORM_URL}?lang=hi").content.decode()
+
+    assert "5 एमबी" in page
+    assert "मेबी" not in page
+    help_text = page[page.index('id="id_attachments_helptext"') :]
+    assert "अधिकतम 5 एमबी की" in help_text[: help_text.index("</div>")]

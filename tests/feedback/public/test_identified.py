@@ -121,3 +121,24 @@ def test_an_overlong_token_is_refused_without_a_lookup(client, django_assert_num
         response = client.get("/p/feedback/to/" + "a" * 500 + "/")
 
     assert response.status_code == 404
+
+
+def test_after_sending_through_a_personal_link_more_feedback_keeps_the_link(client, form_link):
+    _link, token = form_link(language="en")
+
+    response = client.post(f"/p/feedback/to/{token}/", complaint())
+    confirmation = client.get(response["Location"]).content.decode()
+
+    assert f'href="/p/feedback/to/{token}/?lang=en">Send more feedback' in confirmation
+
+
+def test_a_head_request_to_a_personal_link_answers_and_changes_nothing(client, form_link):
+    link, token = form_link(language="en")
+
+    response = client.head(f"/p/feedback/to/{token}/")
+
+    link.refresh_from_db()
+    assert response.status_code == 200
+    assert response.content == b""
+    assert link.last_used_at is None
+    assert not FeedbackItem.objects.exists()

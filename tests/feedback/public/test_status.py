@@ -4,9 +4,10 @@ import pytest
 from django.utils import timezone
 
 from feedback.complaints.links import link_create
-from feedback.models import FeedbackItem, FeedbackLink
-from tests.factories import UserFactory
+from feedback.models import Attachment, FeedbackItem, FeedbackLink
+from tests.factories import ContactFactory, UserFactory
 from tests.feedback.factories import FeedbackItemFactory
+from tests.feedback.public.conftest import complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,83 @@ def test_the_status_page_does_not_take_posts(client):
     _link, url = status_link(FeedbackItemFactory())
 
     assert client.post(url).status_code == 405
+
+
+def test_the_status_page_names_the_kind_as_the_form_did(client):
+    item = FeedbackItemFactory(kind=FeedbackItem.Kind.ENQUIRY)
+    _link, url = status_link(item)
+
+    page = client.get(url).content.decode()
+
+    assert "A question" in page
+    assert "Enquiry" not in page
+
+
+def test_the_reference_stays_on_one_line(client):
+    item = FeedbackItemFactory()
+    _link, url = status_link(item)
+
+    page = client.get(url).content.decode()
+
+    assert f'Your feedback <span class="text-nowrap">{item.reference}</span>' in page
+    assert f'mention <span class="text-nowrap">{item.reference}</span>' in page
+
+
+def test_the_status_page_lists_only_the_files_the_sender_sent(client):
+    item = FeedbackItemFactory()
+    staff = UserFactory()
+    for name, by in (("sent.png", None), ("<script>x</script>.txt", staff)):
+        Attachment.objects.create(
+            item=item,
+            token=name[:8],
+            original_name=name,
+            content_type="image/png",
+            size=1,
+            uploaded_by=by,
+        )
+    _link, url = status_link(item)
+
+    page = client.get(url).content.decode()
+
+    assert "sent.png" in page
+    assert "script" not in page.split("Files you attached")[1]
+
+
+def test_a_head_request_to_the_status_page_answers_and_changes_nothing(client):
+    item = FeedbackItemFactory()
+    _link, url = status_link(item)
+
+    response = client.head(url)
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert FeedbackItem.objects.get() == item
+
+
+def test_the_contacts_status_page_offers_more_feedback_through_their_own_link(client):
+    item = FeedbackItemFactory(contact=ContactFactory(language="en"))
+    _link, url = status_link(item)
+    more = f"{url}more/"
+
+    page = client.get(url).content.decode()
+    form = client.get(more).content.decode()
+    response = client.post(more, complaint(name="", email=""))
+
+    assert f'href="{more}?lang=en">Send more feedback' in page
+    assert 'name="email"' not in form
+    sent = FeedbackItem.objects.exclude(pk=item.pk).get()
+    assert sent.contact == item.contact
+    assert (
+        f'href="{more}?lang=en">Send more feedback'
+        in client.get(response["Location"]).content.decode()
+    )
+
+
+def test_an_anonymous_senders_status_page_offers_the_anonymous_form(client):
+    item = FeedbackItemFactory(contact=None, sender_email="asha@example.in")
+    _link, url = status_link(item)
+
+    page = client.get(url).content.decode()
+
+    assert 'href="/p/feedback/?lang=en">Send more feedback' in page
+    assert client.get(f"{url}more/").status_code == 404
