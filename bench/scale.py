@@ -171,33 +171,33 @@ def insert_select(table: str, columns: dict[str, str], source: str) -> None:
     )
 
 
+def unset(f: Any, now: str) -> str:
+    """Return the SQL value a form leaves in a field it does not fill: NULL where the
+    column takes it, else the field's default, "" or 0."""
+    if f.null:
+        return "NULL"
+    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        return now
+    if f.has_default():
+        default = f.get_default()
+        if isinstance(default, list | dict):
+            return "'[]'" if isinstance(default, list) else "'{}'"
+        return now if isinstance(default, datetime) else lit(default)
+    if isinstance(f, models.BooleanField):
+        return "FALSE"
+    return "0" if isinstance(f, models.IntegerField) else "''"
+
+
 def insert_model(model: type[models.Model], values: dict[str, str], source: str) -> None:
     """Insert into the model's table one row per row of ``source``: each column from
-    ``values`` (SQL expressions by column name), the others as a form would leave
-    them (NULL where the column takes it, else the field's default, "" or 0)."""
+    ``values`` (SQL expressions by column name), the others as a form would leave them
+    (``unset``), the id from the table's sequence unless ``values`` gives it."""
     now = lit(timezone.now().isoformat())
-    columns: dict[str, str] = {}
-    for f in model._meta.concrete_fields:
-        if f.column in values:
-            columns[f.column] = values[f.column]
-        elif f.null:
-            columns[f.column] = "NULL"
-        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            columns[f.column] = now
-        elif f.has_default():
-            default = f.get_default()
-            if isinstance(default, list | dict):
-                columns[f.column] = "'[]'" if isinstance(default, list) else "'{}'"
-            elif isinstance(default, datetime):
-                columns[f.column] = now
-            else:
-                columns[f.column] = lit(default)
-        elif isinstance(f, models.BooleanField):
-            columns[f.column] = "FALSE"
-        elif isinstance(f, models.IntegerField):
-            columns[f.column] = "0"
-        else:
-            columns[f.column] = "''"
+    columns = {
+        f.column: values[f.column] if f.column in values else unset(f, now)
+        for f in model._meta.concrete_fields
+        if f.column in values or not f.primary_key
+    }
     unknown = set(values) - set(columns)
     if unknown:
         raise SystemExit(f"{model._meta.db_table} has no column {', '.join(sorted(unknown))}")
@@ -418,7 +418,8 @@ def far_page(sql: ListSql) -> int:
 
 
 def measure(client: Client, page: Page, picks: Any, runs: int) -> Result:
-    query, label, statements = with_picks(page.query, picks), page.label, page.raw(picks)
+    query, label = with_picks(page.query, picks), with_picks(page.label, picks)
+    statements = page.raw(picks)
     if page.far is not None:
         number = far_page(page.far)
         query, label = f"?page={number}", page.label.replace("far page", f"page {number}")
