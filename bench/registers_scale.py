@@ -19,54 +19,61 @@ it; exits 0 whether or not the targets are met: it measures, it does not test.
 data set is loaded whole); ``--explain`` prints, for each page that misses its target,
 how much of the request was SQL and the plan of its slowest query.
 
-A later app adds its tables to ``LOADERS`` and its pages to ``PAGES`` (a URL name, how
-to fill its pk and query, the raw SQL of the same answer); the pages of its URL
-namespaces that are forms, buttons or downloads go in ``NOT_MEASURED``. The run names
-every page of the URL conf that is in neither list, so a new page is not missed. The
-module is long because it is the data set and the page list of every register; split
-it by app when a second app adds its own.
+The machinery (loading helpers, ``Page``, ``list_pages``, measuring, the report) is in
+``scale.py``; this module is the registers' data set, which a later app's benchmark
+loads first (``load_all`` with its own loaders after ``LOADERS``), and the registers'
+pages. A later app's benchmark (``feedback_scale.py``) measures the pages of its URL
+namespaces (``scale.NAMESPACES``); this one names every other page of the URL conf
+that it neither measures nor leaves out in ``NOT_MEASURED``, so a new page is not
+missed.
 """
 
-import argparse
-import math
-import os
 import random
-import re
 import statistics
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management.color import no_style  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.template import engines  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    teardown_databases,
+from scale import (
+    HOME,
+    NAMESPACES,
+    SEARCH,
+    Dialect,
+    ListSql,
+    Page,
+    Statement,
+    Variant,
+    database_version,
+    detail,
+    fill,
+    insert_select,
+    like,
+    list_pages,
+    lit,
+    main,
+    pick,
+    print_steps,
+    reset_sequences,
+    run,
+    scalar,
+    words,
+    write_history,
 )
-from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from core.models import User  # noqa: E402
-from core.pages import PAGE_SIZE  # noqa: E402
-from core.roles import Role  # noqa: E402
-from customers.models import (  # noqa: E402
+# isort: split
+import django
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils import timezone
+
+from core.models import User
+from core.roles import Role
+from customers.models import (
     Commitment,
     CommitmentReview,
     Contact,
@@ -76,47 +83,6 @@ from customers.models import (  # noqa: E402
     Requirement,
     Segment,
 )
-
-SMOKE_SCALE = 0.002
-RUNS = 7
-MB = 1024 * 1024
-
-# Targets (ms). A list page meets the larger of twice its raw SQL and LIST_FLOOR_MS.
-LIST_FLOOR_MS = 150
-SEARCH_MS = 300
-DETAIL_MS = 100
-HOME_MS = 100
-PEAK_MEMORY_MB = 20
-
-Statement = tuple[str, Sequence[Any]]
-
-
-def fill(template: str, **parts: str) -> str:
-    """Return an SQL template with its parts put in.
-
-    Every template and part is built in this module from constants and numbers; no
-    value from outside it reaches SQL text (values go as parameters).
-    """
-    # Each part is this module's constant or a number it computed.
-    return template.format(**parts)  # nosec B608
-
-
-def lit(value: object) -> str:
-    """Return a constant of this module as an SQL literal."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def pick(expr: str, values: Sequence[object]) -> str:
-    """Return an SQL expression choosing among ``values`` by ``expr`` modulo their count."""
-    arms = " ".join(f"WHEN {i} THEN {lit(value)}" for i, value in enumerate(values))
-    return f"CASE ({expr}) % {len(values)} {arms} END"
-
 
 # The data set ---------------------------------------------------------------------
 
@@ -184,12 +150,6 @@ def contact_counts(sizes: Sizes) -> list[int]:
             missing -= step
         turn += 1
     return [cap, *counts]
-
-
-def words(text: str) -> list[str]:
-    """Return the words of a line: a word list reads better as a sentence than as a
-    list literal, which takes a line per word."""
-    return text.split()
 
 
 COMPANY = words(
@@ -279,63 +239,24 @@ CUSTOMER_WORD, CONTACT_WORD, NEED_WORD, REQUIREMENT_WORD = (
 )
 
 
-class Dialect:
-    """The few SQL fragments that PostgreSQL and SQLite write differently."""
-
-    def __init__(self, now: datetime) -> None:
-        self.pg = connection.vendor == "postgresql"
-        self.now = now
-        self.today = timezone.localdate(now).isoformat()
-
-    def numbers(self, count: int) -> str:
-        """Return a row source of ``n`` from 1 to ``count``, named ``s``."""
-        if self.pg:
-            return f"generate_series(1, {count}) AS s(n)"
-        # A count of this module's sizes.
-        return f"(SELECT n FROM bench_n WHERE n <= {count}) AS s"  # nosec B608
-
-    def per_customer(self) -> str:
-        """Return the join that makes ``bench_counts b`` one row per contact (``k.n``)."""
-        if self.pg:
-            return "CROSS JOIN LATERAL generate_series(1, b.cnt) AS k(n)"
-        return "JOIN bench_n k ON k.n <= b.cnt"
-
-    def hours_ago(self, expr: str) -> str:
-        if self.pg:
-            hours = f"CAST({expr} AS integer) * INTERVAL '1 hour'"
-            return f"(TIMESTAMPTZ '{self.now.isoformat()}' - {hours})"
-        return f"datetime('{self.now:%Y-%m-%d %H:%M:%S}', '-' || ({expr}) || ' hours')"
-
-    def day(self, expr: str, since: str = "") -> str:
-        """Return the date ``expr`` days after ``since`` (a date column; today if empty)."""
-        if self.pg:
-            return f"({since or f'DATE {lit(self.today)}'} + CAST({expr} AS integer))"
-        return f"date({since or lit(self.today)}, ({expr}) || ' days')"
-
-    def analyze(self) -> None:
-        """Give PostgreSQL the statistics of the rows loaded so far, so that the next
-        statements that join them are planned for their size (autovacuum would, later)."""
-        if self.pg:
-            run("ANALYZE")
-
-    def carried_json(self) -> str:
-        """Return the JSON list of the requirements commitment ``m`` carries, as a
-        commitment version stores them."""
-        if self.pg:
-            return (
-                "(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', r.id, 'reference',"
-                " 'REQ-' || CASE WHEN r.id < 10000 THEN lpad(r.id::text, 4, '0') ELSE r.id::text"
-                " END, 'title', r.title, 'version', r.version) ORDER BY r.id), '[]'::jsonb)"
-                " FROM customers_requirement r JOIN customers_commitment_requirements cr"
-                " ON cr.requirement_id = r.id WHERE cr.commitment_id = m.id)"
-            )
+def carried_json(sql: Dialect) -> str:
+    """Return the JSON list of the requirements commitment ``m`` carries, as a
+    commitment version stores them."""
+    if sql.pg:
         return (
-            "(SELECT json_group_array(json_object('id', r.id, 'reference',"
-            " printf('REQ-%04d', r.id), 'title', r.title, 'version', r.version))"
-            " FROM (SELECT r.* FROM customers_requirement r JOIN"
-            " customers_commitment_requirements cr ON cr.requirement_id = r.id"
-            " WHERE cr.commitment_id = m.id ORDER BY r.id) AS r)"
+            "(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', r.id, 'reference',"
+            " 'REQ-' || CASE WHEN r.id < 10000 THEN lpad(r.id::text, 4, '0') ELSE r.id::text"
+            " END, 'title', r.title, 'version', r.version) ORDER BY r.id), '[]'::jsonb)"
+            " FROM customers_requirement r JOIN customers_commitment_requirements cr"
+            " ON cr.requirement_id = r.id WHERE cr.commitment_id = m.id)"
         )
+    return (
+        "(SELECT json_group_array(json_object('id', r.id, 'reference',"
+        " printf('REQ-%04d', r.id), 'title', r.title, 'version', r.version))"
+        " FROM (SELECT r.* FROM customers_requirement r JOIN"
+        " customers_commitment_requirements cr ON cr.requirement_id = r.id"
+        " WHERE cr.commitment_id = m.id ORDER BY r.id) AS r)"
+    )
 
 
 @dataclass
@@ -356,24 +277,6 @@ class Load:
     sql: Dialect
     counts: list[int]
     steps: list[tuple[str, float]] = field(default_factory=list)
-
-
-def run(statement: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement)
-
-
-def insert_select(table: str, columns: dict[str, str], source: str) -> None:
-    """Insert into ``table`` one row per row of ``source``, each column from its expression."""
-    run(
-        fill(
-            "INSERT INTO {table} ({columns}) SELECT {values} FROM {source}",
-            table=table,
-            columns=", ".join(columns),
-            values=", ".join(columns.values()),
-            source=source,
-        )
-    )
 
 
 def make_team() -> Team:
@@ -405,9 +308,8 @@ def make_team() -> Team:
 def load_helpers(load: Load) -> None:
     """Fill the numbers (SQLite) and contacts-per-customer tables the loaders read."""
     sizes = load.sizes
-    if not load.sql.pg:
-        run("CREATE TEMPORARY TABLE bench_n (n integer PRIMARY KEY)")
-        top = max(
+    load.sql.count_to(
+        max(
             sizes.customers,
             sizes.most_contacts,
             sizes.needs,
@@ -415,13 +317,7 @@ def load_helpers(load: Load) -> None:
             sizes.commitments,
             sizes.products,
         )
-        run(
-            fill(
-                "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {top})"
-                " INSERT INTO bench_n SELECT n FROM s",
-                top=str(top),
-            )
-        )
+    )
     run("CREATE TEMPORARY TABLE bench_counts (customer_id integer PRIMARY KEY, cnt integer)")
     rows = list(enumerate(load.counts, start=1))
     for start in range(0, len(rows), 5_000):
@@ -750,7 +646,7 @@ def load_requirements(load: Load) -> None:
             "title": "m.title",
             "description": "m.description",
             "committed_on": "m.committed_on",
-            "requirements": sql.carried_json(),
+            "requirements": carried_json(sql),
             "reason": "''",
             "created_by_id": str(qm),
             "created_at": "m.created_at",
@@ -772,31 +668,10 @@ TRACKED = (
 )
 
 
-def load_history(load: Load) -> None:
+def load_history(load: Load, tracked: Sequence[Any] = TRACKED) -> None:
     """Write the creation row of every record's history, as a save would, by the
     quality manager: the detail pages read it."""
-    own = {
-        "history_id",
-        "history_date",
-        "history_change_reason",
-        "history_type",
-        "history_user_id",
-        "history_actor",
-    }
-    for model in TRACKED:
-        historical = model.history.model
-        columns = [f.column for f in historical._meta.fields if f.column not in own]
-        insert_select(
-            historical._meta.db_table,
-            {
-                **{column: column for column in columns},
-                "history_date": "created_at",
-                "history_type": "'+'",
-                "history_user_id": str(load.team.measurer),
-                "history_actor": "''",
-            },
-            model._meta.db_table,
-        )
+    write_history(tracked, load.team.measurer)
     load.steps.append(("history", time.perf_counter()))
 
 
@@ -805,7 +680,14 @@ def load_history(load: Load) -> None:
 LOADERS: list[Callable[[Load], None]] = [load_helpers, load_customers, load_requirements]
 
 
-def load_all(scale: float) -> Load:
+def load_all(
+    scale: float,
+    loaders: Sequence[Callable[[Load], None]] = (),
+    tracked: Sequence[Any] = (),
+    app_models: Sequence[type[models.Model]] = (),
+) -> Load:
+    """Load the registers' data set, then a later app's (``loaders``, with the models
+    whose creation history it writes and whose id sequences it moves on)."""
     started = time.perf_counter()
     sizes = Sizes.at(scale)
     load = Load(
@@ -815,23 +697,16 @@ def load_all(scale: float) -> Load:
         counts=contact_counts(sizes),
     )
     load.steps.append(("users and contact counts", time.perf_counter()))
-    for loader in LOADERS:
+    for loader in [*LOADERS, *loaders]:
         loader(load)
-    load_history(load)
-    # Rows were given their ids: move each table's id sequence past them.
-    with connection.cursor() as cursor:
-        models = django.apps.apps.get_app_config("customers").get_models()
-        for statement in connection.ops.sequence_reset_sql(no_style(), list(models)):
-            cursor.execute(statement)
+    load_history(load, [*TRACKED, *tracked])
+    reset_sequences([*django.apps.apps.get_app_config("customers").get_models(), *app_models])
     if load.sql.pg:
         # As autovacuum would leave a table in use: statistics and the visibility map.
         run("VACUUM ANALYZE")
         load.steps.append(("VACUUM ANALYZE", time.perf_counter()))
     load.steps.insert(0, ("start", started))
     return load
-
-
-# The pages ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -849,15 +724,6 @@ class Picks:
     change: int
     measurer: int
     today: str
-
-
-def scalar(statement: str, params: Sequence[Any] = ()) -> Any:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        row = cursor.fetchone()
-    if row is None or row[0] is None:
-        raise SystemExit(f"the data set has no row for: {statement}")
-    return row[0]
 
 
 def make_picks(load: Load) -> Picks:
@@ -896,89 +762,6 @@ def make_picks(load: Load) -> Picks:
         measurer=load.team.measurer,
         today=load.sql.today,
     )
-
-
-LIST, SEARCH, DETAIL, HOME = "list", "search", "detail", "home"
-
-
-@dataclass(frozen=True)
-class ListSql:
-    """The raw SQL of a list: the count and one page of rows, with the list's own
-    condition (``where``) and order; ``{where}`` and ``{order}`` take a variant's."""
-
-    count: str
-    rows: str
-    where: str
-    order: str
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page to measure: its URL, its target and the raw SQL of the same answer."""
-
-    label: str
-    url_name: str
-    target: str
-    raw: Callable[[Picks], list[Statement]]
-    query: str = ""
-    # The URL's argument: a record's id, or a chooser's kind.
-    pk: Callable[[Picks], int | str] | None = None
-    # A list's far page: page 1000, or the last where the list has fewer. Its number
-    # is found at run time, from this SQL's count of the list's rows.
-    far: ListSql | None = None
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A page of a list: its query, and the condition (added to the list's) or order
-    (instead of the list's) that the raw SQL takes for the same answer."""
-
-    query: str
-    where: str = ""
-    order: str = ""
-    params: tuple[Any, ...] = ()
-    target: str = LIST
-    label: str = ""
-
-
-def like(word: str) -> str:
-    return f"%{word}%"
-
-
-def list_pages(
-    name: str, url_name: str, sql: ListSql, *variants: Variant, far: bool = True
-) -> list[Page]:
-    """Return a list's first page, its far page (unless ``far`` is off), then the
-    variants."""
-    first = [Variant("", label="first page")]
-    if far:
-        first.append(Variant("", label="far page"))
-    pages = []
-    for variant in [*first, *variants]:
-        where = f"{sql.where} AND {variant.where}" if variant.where else sql.where
-
-        def raw(
-            picks: Picks,
-            where: str = where,
-            order: str = variant.order or sql.order,
-            params: tuple[Any, ...] = variant.params,
-        ) -> list[Statement]:
-            return [
-                (fill(sql.count, where=where), params),
-                (fill(sql.rows, where=where, order=order), [*params, PAGE_SIZE, 0]),
-            ]
-
-        pages.append(
-            Page(
-                f"{name}: {variant.label or variant.query}",
-                url_name,
-                variant.target,
-                raw,
-                query=variant.query,
-                far=sql if variant.label == "far page" else None,
-            )
-        )
-    return pages
 
 
 CUSTOMERS_SQL = ListSql(
@@ -1359,15 +1142,6 @@ SEARCH_SQL = [
 ]
 
 
-def detail(
-    label: str, url_name: str, statements: list[str], pk: Callable[[Picks], int], query: str = ""
-) -> Page:
-    def raw(picks: Picks) -> list[Statement]:
-        return [(statement, [pk(picks)]) for statement in statements]
-
-    return Page(label, url_name, DETAIL, raw, query=query, pk=pk)
-
-
 def home_raw(picks: Picks) -> list[Statement]:
     values: dict[str, list[Any]] = {"": [], "measurer": [picks.measurer], "today": [picks.today]}
     return [(statement, values[param]) for statement, param in HOME_SQL]
@@ -1575,267 +1349,30 @@ _LEFT_OUT = {
 NOT_MEASURED = {name: why for why, names in _LEFT_OUT.items() for name in names.split()}
 
 
-def url_names() -> set[str]:
-    """Return the name of every page of the URL conf, outside the Django admin."""
-    names: set[str] = set()
-
-    def walk(patterns: Sequence[Any], prefix: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace != "admin":
-                    ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-                    walk(pattern.url_patterns, ns)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                names.add(prefix + pattern.name)
-
-    walk(get_resolver().url_patterns, "")
-    return names
+def owns(name: str) -> bool:
+    """Return whether this benchmark answers for the page: every one that no later
+    app's benchmark measures."""
+    return not any(name.startswith(spaces) for spaces in NAMESPACES.values())
 
 
-# Measuring ------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    page: Page
-    label: str
-    url: str
-    server_ms: float = 0.0
-    queries: int = 0
-    kb: float = 0.0
-    peak_mb: float = 0.0
-    raw_ms: float = 0.0
-    error: str = ""
-    # The warm-up's time and its queries (seconds, SQL), for --explain.
-    warm_ms: float = 0.0
-    captured: list[tuple[float, str]] = field(default_factory=list)
-
-    @property
-    def limit_ms(self) -> float:
-        if self.page.target == LIST:
-            return max(2 * self.raw_ms, LIST_FLOOR_MS)
-        return {SEARCH: SEARCH_MS, DETAIL: DETAIL_MS, HOME: HOME_MS}[self.page.target]
-
-    @property
-    def missed(self) -> list[str]:
-        if self.error:
-            return ["error"]
-        return [
-            why
-            for why, over in (
-                ("time", self.server_ms > self.limit_ms),
-                ("memory", self.peak_mb > PEAK_MEMORY_MB),
-            )
-            if over
-        ]
-
-
-def run_raw(statements: list[Statement]) -> float:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for statement, params in statements:
-            cursor.execute(statement, params)
-            cursor.fetchall()
-    return time.perf_counter() - started
-
-
-def far_page(sql: ListSql) -> int:
-    """Return page 1000 of the list, or its last page when it has fewer."""
-    total = scalar(fill(sql.count, where=sql.where))
-    return max(1, min(1000, math.ceil(total / PAGE_SIZE)))
-
-
-def measure(client: Client, page: Page, picks: Picks, runs: int) -> Result:
-    query, label, statements = page.query, page.label, page.raw(picks)
-    if page.far is not None:
-        number = far_page(page.far)
-        query, label = f"?page={number}", page.label.replace("far page", f"page {number}")
-        offset = (number - 1) * PAGE_SIZE
-        count, (rows, params) = statements
-        statements = [count, (rows, [*params[:-1], offset])]
-    args = [page.pk(picks)] if page.pk else []
-    url = reverse(page.url_name, args=args) + query
-    result = Result(page, label, url)
-    started = time.perf_counter()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)  # the warm-up, counting the queries
-    result.warm_ms = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        result.error = f"HTTP {response.status_code}"
-        return result
-    result.kb = len(response.content) / 1024
-    result.queries = len(captured)
-    result.captured = [(float(query["time"]), query["sql"]) for query in captured]
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url)
-        times.append(time.perf_counter() - started)
-    result.server_ms = statistics.median(times) * 1000
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    client.get(url)
-    result.peak_mb = (tracemalloc.get_traced_memory()[1] - before) / MB
-    tracemalloc.stop()
-    run_raw(statements)  # the warm-up
-    result.raw_ms = statistics.median(run_raw(statements) for _ in range(runs)) * 1000
-    return result
-
-
-def explain(results: list[Result]) -> None:
-    """Print, for each page that missed its target, how much of its warm-up request
-    was SQL, and the plan of its slowest query (EXPLAIN ANALYZE on PostgreSQL, the
-    query plan on SQLite)."""
-    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else ""
-    for result in results:
-        if not result.missed or not result.captured:
-            continue
-        sql_ms = sum(seconds for seconds, _ in result.captured) * 1000
-        seconds, slowest = max(result.captured)
-        print(
-            f"\n== {result.label} ({result.url}): the warm-up took {result.warm_ms:.0f} ms,"
-            f" of which SQL {sql_ms:.0f} ms in {len(result.captured)} queries;"
-            f" the slowest took {seconds * 1000:.0f} ms:\n{slowest}\n"
-        )
-        with connection.cursor() as cursor:
-            # The query the page itself ran, as the database driver sent it.
-            cursor.execute((prefix or "EXPLAIN QUERY PLAN ") + slowest)
-            for row in cursor.fetchall():
-                print("   ", " ".join(str(cell) for cell in row))
-
-
-def target_text(result: Result) -> str:
-    if result.page.target == LIST:
-        if result.limit_ms > LIST_FLOOR_MS:
-            return f"2x raw = {result.limit_ms:.0f} ms"
-        return f"{LIST_FLOOR_MS} ms"
-    return f"{result.limit_ms:.0f} ms"
-
-
-def report(results: list[Result]) -> None:
-    header = (
-        "page",
-        "server ms",
-        "queries",
-        "KB",
-        "peak MB",
-        "raw SQL ms",
-        "ratio",
-        "target",
-        "ok?",
-    )
-    rows = []
-    for r in results:
-        if r.error:
-            rows.append((r.label, r.error, "", "", "", "", "", target_text(r), "NO (error)"))
-            continue
-        ratio = r.server_ms / r.raw_ms if r.raw_ms else float("inf")
-        ok = "yes" if not r.missed else "NO (" + ", ".join(r.missed) + ")"
-        rows.append(
-            (
-                r.label,
-                f"{r.server_ms:.1f}",
-                str(r.queries),
-                f"{r.kb:.0f}",
-                f"{r.peak_mb:.1f}",
-                f"{r.raw_ms:.1f}",
-                f"{ratio:.1f}",
-                target_text(r),
-                ok,
-            )
-        )
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, tuple("-" * w for w in widths), *rows]:
-        cells = [
-            cell.ljust(width) if i in (0, 7, 8) else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
-        print(" | ".join(cells))
-    missed = [r for r in results if r.missed]
-    print(
-        f"\n{len(missed)} of {len(results)} pages missed their target"
-        + (": " + "; ".join(f"{r.label} ({', '.join(r.missed)})" for r in missed) if missed else "")
-    )
-    print(
-        f"targets: lists within 2x their raw SQL or {LIST_FLOOR_MS} ms, whichever is larger; "
-        f"searches {SEARCH_MS} ms; detail pages {DETAIL_MS} ms; the home page {HOME_MS} ms; "
-        f"every request under {PEAK_MEMORY_MB} MB of Python memory"
-    )
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0: 50,000 customers")
-    parser.add_argument(
-        "--smoke", action="store_true", help=f"scale {SMOKE_SCALE}, one timed run, for CI"
-    )
-    parser.add_argument(
-        "--explain",
-        action="store_true",
-        help="print the plan of the slowest query of each page that misses its target",
-    )
-    parser.add_argument(
-        "--only",
-        metavar="PATTERN",
-        help="measure the pages whose label or URL name matches this regular expression",
-    )
-    args = parser.parse_args()
-    scale = SMOKE_SCALE if args.smoke else args.scale
-    runs = 1 if args.smoke else RUNS
-    only = re.compile(args.only, re.IGNORECASE) if args.only else None
-    pages = [p for p in PAGES if only is None or only.search(f"{p.label} {p.url_name}")]
-
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        load = load_all(scale)
-        picks = make_picks(load)
-        print_load(load, scale, picks)
-        # Measured as production serves pages: no query log, no template debugging.
-        settings.DEBUG = False
-        engines["django"].engine.debug = False  # type: ignore[attr-defined]
-        client = Client()
-        client.force_login(User.objects.get(pk=load.team.measurer))
-        started = time.perf_counter()
-        results = []
-        for page in pages:
-            results.append(measure(client, page, picks, runs))
-            if not args.smoke:  # a full run takes minutes: say how far it is
-                done = results[-1]
-                print(f"  {done.label}: {done.server_ms:.0f} ms", file=sys.stderr, flush=True)
-        print(
-            f"measured {len(results)} pages in {time.perf_counter() - started:.0f} s"
-            f" (server: median of {runs} after a warm-up; raw SQL: median of {runs})\n"
-        )
-        report(results)
-        if args.explain:
-            explain(results)
-        uncovered = url_names() - {p.url_name for p in PAGES} - set(NOT_MEASURED)
-        if uncovered:
-            print("pages neither measured nor left out on purpose:", ", ".join(sorted(uncovered)))
-    finally:
-        teardown_databases(old_config, verbosity=0)
+def prepare(scale: float) -> tuple[Picks, int]:
+    load = load_all(scale)
+    picks = make_picks(load)
+    print_load(load, scale, picks)
+    return picks, load.team.measurer
 
 
 def print_load(load: Load, scale: float, picks: Picks) -> None:
-    database: Any = connection
-    if database.vendor == "postgresql":
-        version = f"PostgreSQL {database.pg_version // 10000}.{database.pg_version % 10000}"
-    else:
-        version = f"SQLite {database.Database.sqlite_version}"
     s = load.sizes
     print(
-        f"database: {version}; scale {scale:g}: {s.customers:,} customers, {s.contacts:,}"
-        f" contacts (customer {picks.big_customer} has {picks.big_contacts:,}, the median"
-        f" {picks.typical_contacts}), {s.segments} segments, {s.products} catalogue entries,"
-        f" {s.needs:,} needs, {s.requirements:,} requirements, {s.commitments:,} commitments"
-        " and their reviews"
+        f"database: {database_version()}; scale {scale:g}: {s.customers:,} customers,"
+        f" {s.contacts:,} contacts (customer {picks.big_customer} has {picks.big_contacts:,},"
+        f" the median {picks.typical_contacts}), {s.segments} segments, {s.products} catalogue"
+        f" entries, {s.needs:,} needs, {s.requirements:,} requirements, {s.commitments:,}"
+        " commitments and their reviews"
     )
-    steps = ", ".join(
-        f"{name} {end - start:.1f} s"
-        for (_, start), (name, end) in zip(load.steps, load.steps[1:], strict=False)
-    )
-    print(f"load: {load.steps[-1][1] - load.steps[0][1]:.1f} s ({steps})")
+    print_steps(load.steps)
 
 
 if __name__ == "__main__":
-    main()
+    main((__doc__ or "").splitlines()[0], PAGES, NOT_MEASURED, owns, prepare)
