@@ -77,7 +77,7 @@ def email_queue(
     with translation.override(language):
         subject, text, html = render_email(template, context)
     email = OutboundEmail.objects.create(
-        recipient=to,
+        recipient=to.strip().lower(),
         purpose=purpose,
         content_type=ContentType.objects.get_for_model(related) if related else None,
         object_id=str(related.pk) if related else "",

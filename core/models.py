@@ -120,6 +120,8 @@ class OutboundEmail(models.Model):
         FAILED = "failed", _("Failed")
         BOUNCED = "bounced", _("Bounced")
 
+    # Stored in lower case (email_queue), as contacts' addresses are, so that the log
+    # finds a customer's emails through the recipient index, without lower() per row.
     recipient = models.EmailField(_("recipient"))
     purpose = models.CharField(_("purpose"), max_length=60)
     content_type = models.ForeignKey(
@@ -161,6 +163,8 @@ class OutboundEmail(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="core_email_due"),
             models.Index(fields=["content_type", "object_id"], name="core_email_related"),
             models.Index(fields=["recipient"], name="core_email_recipient"),
+            # The communication log pages all emails newest first.
+            models.Index(fields=["created_at", "id"], name="core_email_created"),
         ]
 
     def __str__(self) -> str:

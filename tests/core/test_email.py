@@ -188,3 +188,15 @@ def test_old_bodies_are_purged_and_the_rows_kept(settings):
     recent.refresh_from_db()
     assert (old.body_text, old.body_html, old.state) == ("", "", "sent")
     assert recent.body_text
+
+
+def test_the_recipient_is_stored_in_lower_case_as_contacts_addresses_are():
+    email = email_queue(
+        to=" Ann.Lee@Example.COM ",
+        purpose="widget_notice",
+        template="widget_notice",
+        context={"name": "Ann", "widget": WidgetFactory(), "link": LINK},
+    )
+
+    email.refresh_from_db()
+    assert email.recipient == "ann.lee@example.com"
