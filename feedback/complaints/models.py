@@ -510,6 +510,11 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def download(self, field_name: str) -> tuple[str, str]:
+        """Return the name and type the private file view sends the file with: the
+        sender's file name and the type its content was checked to be."""
+        return self.original_name, self.content_type
+
 
 class FeedbackLinkQuerySet(models.QuerySet):
     def usable(self, now: Any = None) -> "FeedbackLinkQuerySet":

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -337,7 +338,10 @@ def _no_address(item: FeedbackItem) -> str:
     if item.address:
         return str(
             _("Emailed to the sender, %(address)s, in %(language)s.")
-            % {"address": item.address, "language": item.get_language_display()}
+            % {
+                "address": item.address,
+                "language": get_language_info(item.language)["name_translated"],
+            }
         )
     return str(
         _(
