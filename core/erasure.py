@@ -20,7 +20,7 @@ ERASED = "[erased]"
 # Shorter identifiers (an initial, a two-digit extension) would match nearly any text.
 MIN_LENGTH = 3
 # A part of a name: a word of letters, at least MIN_LENGTH long.
-NAME_PART = re.compile(r"[^\W\d_]{%d,}" % MIN_LENGTH)
+NAME_PART = re.compile(rf"[^\W\d_]{{{MIN_LENGTH},}}")
 
 
 class Pseudonyms:

@@ -2,10 +2,11 @@
 
 The items the person sent (as the contact, or under an address they had) keep their
 kind, dates, status and figures; their free text is scrubbed of every name and
-address the person was known by, and of each part of those names, on the items and on every history row of them, as
-are the attachments' file names. The files themselves are deleted once the erasure
-commits (what a photo or a letter shows cannot be scrubbed); each attachment row stays,
-saying that its file was removed on erasure.
+address the person was known by, and of each part of those names, on the items and
+on every history row of them, as are the attachments' file names. The files
+themselves are deleted once the erasure commits (what a photo or a letter shows
+cannot be scrubbed); each attachment row stays, saying that its file was removed on
+erasure.
 """
 
 from typing import Any

@@ -146,7 +146,7 @@ def test_a_forbidden_step_is_refused_with_the_workflows_message_and_changes_noth
     item = received(manager)
     with pytest.raises(
         TransitionNotAllowedError,
-        match="communicated once the complaint is assessed; FB-[0-9]+ is acknowledged",
+        match=r"communicated once the complaint is assessed; FB-[0-9]+ is acknowledged",
     ):
         services.feedback_respond(item=item, by=manager, decision="Too early")
     item.refresh_from_db()
@@ -304,7 +304,7 @@ def test_a_closed_complaint_is_not_investigated_without_reopening(manager):
     item = responded(manager)
     services.feedback_record_reply(item=item, by=manager, accepted=True)
     services.feedback_close(item=item, by=manager)
-    with pytest.raises(TransitionNotAllowedError, match="already closed|is closed"):
+    with pytest.raises(TransitionNotAllowedError, match=r"already closed|is closed"):
         services.feedback_investigate(item=item, by=manager, notes="Sneak in")
 
 
