@@ -19,6 +19,8 @@ from django.utils.html import escape
 ERASED = "[erased]"
 # Shorter identifiers (an initial, a two-digit extension) would match nearly any text.
 MIN_LENGTH = 3
+# A part of a name: a word of letters, at least MIN_LENGTH long.
+NAME_PART = re.compile(rf"[^\W\d_]{{{MIN_LENGTH},}}")
 
 
 class Pseudonyms:
@@ -44,6 +46,22 @@ class Pseudonyms:
             if alternatives
             else None
         )
+
+    def with_name_parts(self) -> "Pseudonyms":
+        """Return these pseudonyms with each part of every name as well ("Quixworth" of
+        "Zorabella Quixworth"), each replaced as the whole name is.
+
+        Only for text that belongs to the person (what they wrote, records about them):
+        elsewhere a surname is often part of a company's or someone else's name, so
+        the global scrub keeps matching whole identifiers.
+        """
+        replacements = {written: self.replacements[written.lower()] for written in self._written}
+        for written, replacement in list(replacements.items()):
+            if "@" in written or any(ch.isdigit() for ch in written):
+                continue  # an address or a phone number, not a name
+            for part in NAME_PART.findall(written):
+                replacements.setdefault(part, replacement)
+        return Pseudonyms(replacements)
 
     @property
     def identifiers(self) -> list[str]:

@@ -208,6 +208,27 @@ def private_file(
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=Path(stored.name).name)
+    name, content_type = Path(stored.name).name, None
+    # A record may say what the file is called and what it holds (an attachment keeps
+    # the sender's file name and the type its content was checked to be).
+    download = getattr(record, "download", None)
+    if callable(download):
+        name, content_type = download(field_name)
+    response = FileResponse(handle, as_attachment=True, filename=safe_filename(name))
+    if content_type and CONTENT_TYPE.fullmatch(content_type):
+        response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# A plain media type ("image/png"): nothing a header could be smuggled in with.
+CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*", re.ASCII)
+
+
+def safe_filename(name: str) -> str:
+    """Return a download name without a path, control characters or quotes; Django
+    writes it as RFC 6266 asks (``filename*`` for a name that is not ASCII)."""
+    name = Path(name.replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"\\')
+    return name.strip(" .")[:200] or "download"

@@ -109,6 +109,8 @@ LAST = [
     "Roy",
     "Bose",
 ]
+# How long ago the demo customers were registered.
+REGISTERED_DAYS_AGO = 365
 ROLES = [
     "Quality lead",
     "Plant manager",
@@ -152,6 +154,7 @@ def load() -> list[str]:
         )
         customer.segments.set([segments[s] for s in segment_names])
         customer.products.set(rng.sample(products, k=rng.randint(1, 3)))
+        _registered_long_ago(customer)
         created.append(f"customer {name}")
         contacts += _contacts_for(customer, rng, count=rng.randint(12, 30), today=today)
     for name, country in PEOPLE:
@@ -165,12 +168,22 @@ def load() -> list[str]:
             tier=Customer.Tier.SMALL,
         )
         customer.segments.set([segments["Consumers"]])
+        _registered_long_ago(customer)
         created.append(f"customer {name} (a person)")
         contacts.append(_person_contact(customer, today=today))
     if contacts:
         bulk_create_with_history(contacts, Contact, reason="Demo data")
         created.append(f"{len(contacts)} contacts")
     return created
+
+
+def _registered_long_ago(customer: Customer) -> None:
+    """Date the demo customer's registration a year back: the other demos record
+    feedback and communications from months ago, which a customer registered today
+    could not have."""
+    since = timezone.now() - timedelta(days=REGISTERED_DAYS_AGO)
+    Customer.objects.filter(pk=customer.pk).update(created_at=since)
+    Customer.history.filter(id=customer.pk).update(history_date=since)
 
 
 def _segments(created: list[str]) -> dict[str, Segment]:

@@ -5,18 +5,23 @@ after a review), compliments, suggestions, an enquiry and a follow-up, some over
 received over the last months. Loading twice adds nothing.
 
 Each row is a list of steps taken so many days after the item was received; the
-rows are data, read top to bottom.
+rows are data, read top to bottom. Each step runs at its own date, taken by the
+item's owner, so the history, the emails logged and the timestamps tell the story
+the record tells; the acknowledgement is the real email of ``feedback_receive``.
 """
 
 # ruff: noqa: E501  (the rows hold sentences, read as data)
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import User
+from core.models import OutboundEmail, User
 from customers.models import Contact, Customer, ProductService
 from feedback.complaints import services
 from feedback.complaints.models import FeedbackItem
@@ -41,7 +46,9 @@ class Row:
     steps: list[tuple[str, float, dict[str, Any]]] = field(default_factory=list)
 
 
-ACK = ("acknowledge", 0.1, {"how": "Acknowledgement emailed"})
+# The acknowledgement goes out by email as the item is recorded, this long after it
+# arrived (a row without it stays received).
+ACK = ("acknowledge", 0.1, {"how": "By phone"})
 
 
 def assess(days: float, severity: str, **more: Any) -> tuple[str, float, dict[str, Any]]:
@@ -261,23 +268,41 @@ ROWS = [
 ]
 
 
+@contextmanager
+def happening_at(when: datetime) -> Iterator[None]:
+    """Run the block as if it were ``when``.
+
+    Demo data only: the services stamp history rows, logged emails and ``auto_now``
+    fields with ``timezone.now()``; a step of September must carry September's date,
+    or the record would say it closed then while its history says today.
+    """
+    last = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        yield
+    # A field whose default is the function itself (``default=timezone.now``) holds
+    # the unpatched one: the emails the step queued are dated here.
+    OutboundEmail.objects.filter(pk__gt=last).update(created_at=when)
+
+
 def _step(
     item: FeedbackItem, name: str, at: Any, by: User, arguments: dict[str, Any]
 ) -> FeedbackItem:
     item.refresh_from_db()
-    if name == "acknowledge":
-        return services.feedback_acknowledge(item=item, by=by, at=at, **arguments)
-    if name == "assess":
-        return services.feedback_assess(item=item, by=by, at=at, **arguments)
-    if name == "investigate":
-        return services.feedback_investigate(item=item, by=by, **arguments)
-    if name == "respond":
-        return services.feedback_respond(item=item, by=by, at=at, **arguments)
-    if name == "reply":
-        return services.feedback_record_reply(item=item, by=by, **arguments)
-    if name == "close":
-        return services.feedback_close(item=item, by=by, at=at, **arguments)
-    raise ValueError(name)
+    if name == "acknowledge" and item.status != FeedbackItem.Status.RECEIVED:
+        return item  # acknowledged by email as it was recorded
+    timed = {
+        "acknowledge": services.feedback_acknowledge,
+        "assess": services.feedback_assess,
+        "respond": services.feedback_respond,
+        "close": services.feedback_close,
+    }
+    untimed = {
+        "investigate": services.feedback_investigate,
+        "reply": services.feedback_record_reply,
+    }
+    if name in timed:
+        return timed[name](item=item, by=by, at=at, **arguments)  # type: ignore[operator]
+    return untimed[name](item=item, by=by, **arguments)  # type: ignore[operator]
 
 
 @transaction.atomic
@@ -309,22 +334,28 @@ def load() -> list[str]:
             .first()
         )
         received = now - timedelta(days=row.days_ago)
-        item = services.feedback_receive(
-            kind=row.kind,
-            channel=row.channel,
-            subject=row.subject,
-            description=row.description,
-            customer=customer,
-            contact=contact,
-            language=contact.language if contact else "en",
-            product=products.get(row.product),
-            owner=people.get(row.owner, manager),
-            received_at=received,
-            by=manager,
-            acknowledge=False,
-        )
+        owner = people.get(row.owner, manager)
+        acknowledged = bool(row.steps) and row.steps[0] == ACK
+        recorded = received + timedelta(days=ACK[1]) if acknowledged else received
+        with happening_at(recorded):
+            item = services.feedback_receive(
+                kind=row.kind,
+                channel=row.channel,
+                subject=row.subject,
+                description=row.description,
+                customer=customer,
+                contact=contact,
+                language=contact.language if contact else "en",
+                product=products.get(row.product),
+                owner=owner,
+                received_at=received,
+                by=owner,
+                acknowledge=acknowledged,
+            )
         for name, days, arguments in row.steps:
-            item = _step(item, name, received + timedelta(days=days), manager, arguments)
+            at = received + timedelta(days=days)
+            with happening_at(at):
+                item = _step(item, name, at, owner, arguments)
         created.append(
             f"feedback {item.reference} {item.get_kind_display().lower()}"
             f" ({item.get_status_display().lower()})"

@@ -2,10 +2,11 @@
 
 The items the person sent (as the contact, or under an address they had) keep their
 kind, dates, status and figures; their free text is scrubbed of every name and
-address the person was known by, on the items and on every history row of them, as
-are the attachments' file names. The files themselves are deleted once the erasure
-commits (what a photo or a letter shows cannot be scrubbed); each attachment row stays,
-saying that its file was removed on erasure.
+address the person was known by, and of each part of those names, on the items and
+on every history row of them, as are the attachments' file names. The files
+themselves are deleted once the erasure commits (what a photo or a letter shows
+cannot be scrubbed); each attachment row stays, saying that its file was removed on
+erasure.
 """
 
 from typing import Any
@@ -54,6 +55,8 @@ def feedback_forget(*, contact: Any, pseudonyms: Pseudonyms) -> list[int]:
     ids = list(items.values_list("pk", flat=True))
     if not ids:
         return []
+    # Their own items: every part of a name they had goes too ("Quixworth alarm").
+    pseudonyms = pseudonyms.with_name_parts()
     # Their own name and address on the items they sent go whole, whatever the spelling.
     FeedbackItem._base_manager.filter(pk__in=ids).update(sender_name="", sender_email="")
     FeedbackItem.history.filter(id__in=ids).update(sender_name="", sender_email="")

@@ -30,7 +30,13 @@ class Period(DateRange, VoidedHidden):
 
 
 class FeedbackFilter(Period):
-    FLAGS = [("open", _("Open")), ("overdue", _("Overdue"))]
+    FLAGS = [
+        ("open", _("Open")),
+        ("overdue", _("Overdue")),
+        ("acknowledgement_overdue", _("Acknowledgement overdue")),
+    ]
+    # The severity of a complaint not assessed yet (the figures link to it).
+    NOT_ASSESSED = "none"
     ASSIGNMENT = [("mine", _("Mine")), ("unassigned", _("Not assigned to anyone"))]
 
     q = django_filters.CharFilter(label=_("Search (text or reference)"), method="search")
@@ -41,7 +47,10 @@ class FeedbackFilter(Period):
         label=_("Status"), choices=FeedbackItem.Status.choices, empty_label=ANY
     )
     severity = django_filters.ChoiceFilter(
-        label=_("Severity"), choices=FeedbackItem.Severity.choices, empty_label=ANY
+        label=_("Severity"),
+        choices=[*FeedbackItem.Severity.choices, (NOT_ASSESSED, _("Not assessed yet"))],
+        empty_label=ANY,
+        method="by_severity",
     )
     flag = django_filters.ChoiceFilter(
         label=_("Flag"), choices=FLAGS, empty_label=ANY, method="flagged"
@@ -98,12 +107,19 @@ class FeedbackFilter(Period):
             return cast(FeedbackItemQuerySet, queryset).open()
         if value == "overdue":
             return cast(FeedbackItemQuerySet, queryset).overdue()
+        if value == "acknowledgement_overdue":
+            return cast(FeedbackItemQuerySet, queryset).acknowledgement_overdue()
         return queryset
+
+    def by_severity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == self.NOT_ASSESSED:
+            return queryset.filter(severity="")
+        return queryset.filter(severity=value) if value else queryset
 
     def assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "mine":
             user: Any = getattr(self.request, "user", None)
             return queryset.filter(owner_id=getattr(user, "pk", None))
         if value == "unassigned":
-            return queryset.filter(owner__isnull=True)
+            return cast(FeedbackItemQuerySet, queryset).unowned()
         return queryset

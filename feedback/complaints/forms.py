@@ -12,7 +12,7 @@ from core.choosers import ChooserField
 from core.forms import LengthLimits
 from core.models import User
 from customers.models import Contact, Customer, ProductService
-from feedback.complaints.models import FeedbackItem
+from feedback.complaints.models import HANDLERS, FeedbackItem, feedback_handlers
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -46,11 +46,7 @@ def files_help() -> str:
 
 def handlers() -> Any:
     """The people feedback can be given to: active staff and quality managers."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(groups__permissions__codename="change_feedbackitem")
-        .distinct()
-    )
+    return feedback_handlers()
 
 
 class ItemForm(LengthLimits, forms.ModelForm):
@@ -105,11 +101,13 @@ class RecordForm(ItemForm):
     """Feedback staff take by phone, email, letter or in person."""
 
     owner = ChooserField(
-        "people",
+        HANDLERS,
         User.objects.none(),
         required=False,
         label=_("Owner"),
-        help_text=_("Left empty: the customer's account owner, or you."),
+        help_text=_(
+            "Left empty: the customer's account owner, or else you, whoever first handles feedback."
+        ),
     )
     attachments = FilesField(label=_("Attachments"))
 
@@ -196,7 +194,7 @@ class RespondForm(LengthLimits, forms.Form):
     decision = forms.CharField(
         label=_("The decision communicated to the customer"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Emailed to the sender in their language when an address is known."),
+        help_text=_("Emailed to the sender, in their language, when an address is known."),
     )
     at = forms.DateTimeField(
         label=_("When it was communicated"),
@@ -247,14 +245,13 @@ class ReasonForm(LengthLimits, forms.Form):
 class ConvertForm(LengthLimits, forms.Form):
     reason = forms.CharField(
         label=_("Why it is a complaint"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("An expression of dissatisfaction where a response is expected."),
     )
 
 
 class AssignForm(forms.Form):
-    owner = ChooserField("people", User.objects.none(), label=_("Owner"))
+    owner = ChooserField(HANDLERS, User.objects.none(), label=_("Owner"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,11 +9,14 @@ def _line(*parts: object) -> str:
 
 def register() -> None:
     """Fill the registries and connect the signals this register needs."""
+    from core.choosers import people_matching  # noqa: PLC0415
     from core.registries import (  # noqa: PLC0415
+        ChooserSource,
         HomePanel,
         NavItem,
         SearchProvider,
         TimelineSource,
+        choosers,
         customer_timeline,
         home_panels,
         navigation,
@@ -21,6 +24,23 @@ def register() -> None:
     )
     from customers.register.services import contact_erased  # noqa: PLC0415
     from feedback.complaints import erasure, selectors, views  # noqa: PLC0415
+    from feedback.complaints.models import HANDLERS, feedback_handlers  # noqa: PLC0415
+
+    # The owner of a feedback item is chosen among those who may handle it: the
+    # suggestions offer no one the form would refuse.
+    choosers.register(
+        ChooserSource(
+            key=HANDLERS,
+            noun=_("person who handles feedback"),
+            plural=_("people who handle feedback"),
+            records=feedback_handlers,
+            matching=people_matching,
+            permission="feedback.view_feedbackitem",
+            ordering=("full_name", "email"),
+            title=str,
+            summary=lambda person: person.email if person.full_name else "",
+        )
+    )
 
     navigation.register(
         NavItem(

@@ -6,8 +6,9 @@ Every figure is computed in the database over the complaints a filter selects (t
 same filter as the register's list), so each count agrees with the list it links to.
 """
 
+import calendar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -78,8 +79,37 @@ def _groups(complaints: QuerySet, field: str, labels: dict[Any, Any]) -> list[di
     return sorted(groups, key=lambda g: order.index(g["value"]) if g["value"] in order else 99)
 
 
-def complaint_figures(complaints: QuerySet[FeedbackItem]) -> Figures:
-    """Return the figures of the given complaints (already filtered by period)."""
+def months_of(
+    counts: dict[date, int], start: date | None, end: date | None
+) -> list[dict[str, Any]]:
+    """Return every month from ``start`` (else the first month counted) to ``end``
+    (else this month), each with its count (0 when none) and its first and last day
+    within the period, so that a month's count links to the same complaints."""
+    first = start or min(counts, default=None)
+    if first is None:
+        return []
+    last = end or max([timezone.localdate(), *counts])
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        days = calendar.monthrange(month.year, month.month)[1]
+        months.append(
+            {
+                "month": month,
+                "count": counts.get(month, 0),
+                "date_from": max(month, start) if start else month,
+                "date_to": min(month.replace(day=days), end) if end else month.replace(day=days),
+            }
+        )
+        month = (month + timedelta(days=days)).replace(day=1)
+    return months
+
+
+def complaint_figures(
+    complaints: QuerySet[FeedbackItem], *, start: date | None = None, end: date | None = None
+) -> Figures:
+    """Return the figures of the given complaints (already filtered by the period
+    from ``start`` to ``end``, either open)."""
     now = timezone.now()
     complaints = complaints.order_by()
     totals = complaints.aggregate(
@@ -114,7 +144,9 @@ def complaint_figures(complaints: QuerySet[FeedbackItem]) -> Figures:
     )
     return Figures(
         total=totals["total"],
-        by_month=[{"month": row["month"], "count": row["count"]} for row in months],
+        by_month=months_of(
+            {timezone.localdate(row["month"]): row["count"] for row in months}, start, end
+        ),
         by_product=[
             {"value": row["product_id"] or "", "label": row["product__name"], "count": row["count"]}
             for row in products

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import PrivateFileField
 from core.history import record_history
 from core.limits import TEXT_MAX_LENGTH, over_limit
+from core.models import User
 from core.records import VoidableModel, VoidableQuerySet, WorkflowModel
 from customers.models import Contact, Customer, ProductService
 
@@ -48,6 +49,22 @@ class FeedbackItemQuerySet(VoidableQuerySet):
         filter, the figures, the home page and the escalation job."""
         return self.filter(overdue_condition(now))
 
+    def acknowledgement_overdue(self, now: Any = None) -> "FeedbackItemQuerySet":
+        """Return the items not yet acknowledged past their acknowledge-by date."""
+        return self.filter(acknowledgement_overdue_condition(now))
+
+    def unowned(self) -> "FeedbackItemQuerySet":
+        return self.filter(UNOWNED)
+
+    def with_flags(self, now: Any = None) -> "FeedbackItemQuerySet":
+        """Annotate each item with ``acknowledgement_late``, read by the list and the
+        item's page from the same condition as the filter."""
+        return self.annotate(
+            acknowledgement_late=models.ExpressionWrapper(
+                acknowledgement_overdue_condition(now), output_field=models.BooleanField()
+            )
+        )
+
 
 def overdue_condition(now: Any = None) -> models.Q:
     """Return the condition "open, not voided and past its target date" (``overdue``),
@@ -56,6 +73,87 @@ def overdue_condition(now: Any = None) -> models.Q:
     return ~models.Q(status=FeedbackItem.Status.CLOSED) & models.Q(
         voided_at__isnull=True, due_at__lt=now
     )
+
+
+def acknowledgement_overdue_condition(now: Any = None) -> models.Q:
+    """Return the condition "not voided, still received (not acknowledged) and past its
+    acknowledge-by date": one definition for the flag, the list filter, the home page
+    and the escalation job."""
+    now = now or timezone.now()
+    return models.Q(
+        voided_at__isnull=True,
+        status=FeedbackItem.Status.RECEIVED,
+        acknowledged_at__isnull=True,
+        acknowledge_due_at__lt=now,
+    )
+
+
+# An item nobody handles: the home page's count and the list's filter.
+UNOWNED = models.Q(owner__isnull=True)
+
+
+def may_handle_feedback(user: Any) -> bool:
+    """Return whether the person may own feedback: active, with the permission to
+    change feedback items (staff and quality managers). One rule for the default
+    owner, assigning and the owner chooser."""
+    return bool(
+        user is not None
+        and getattr(user, "is_active", False)
+        and user.has_perm("feedback.change_feedbackitem")
+    )
+
+
+def people_with_perm(codename: str) -> Any:
+    """Return the active people granted this feedback permission, by a group or in
+    person (the owner chooser, the quality managers told of an unowned complaint)."""
+    granted = models.Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label="feedback",
+    ) | models.Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label="feedback",
+    )
+    return User.objects.filter(granted, is_active=True).distinct()
+
+
+# The chooser of the people who may own feedback (registered in hooks.py).
+HANDLERS = "feedback_handlers"
+
+
+def feedback_handlers() -> Any:
+    """Return the people who may own feedback (``may_handle_feedback`` as a query)."""
+    return people_with_perm("change_feedbackitem")
+
+
+# Why a step of the workflow is not offered now (``FeedbackItem.step_refusal``).
+STEP_REFUSALS = {
+    "complaint_only": _("Only a complaint is assessed and investigated; %(item)s is a %(kind)s."),
+    "acknowledge": _("Only a received item is acknowledged; %(item)s is %(status)s."),
+    "assess": _(
+        "A complaint is assessed once it is acknowledged and until the decision is "
+        "communicated; %(item)s is %(status)s."
+    ),
+    "investigate": _(
+        "An investigation starts once the complaint is assessed, or again after the "
+        "decision; %(item)s is %(status)s."
+    ),
+    "respond": _(
+        "The decision is communicated once the complaint is assessed; %(item)s is %(status)s."
+    ),
+    "respond_other": _("An answer is given once the item is acknowledged; %(item)s is %(status)s."),
+    "reply": _(
+        "The customer's reply is recorded once the decision is communicated; "
+        "%(item)s is %(status)s."
+    ),
+    "close": _(
+        "A complaint closes once the decision is communicated and the customer's reply "
+        "recorded; %(item)s is %(status)s."
+    ),
+    "closed": _("%(item)s is already closed."),
+    "reopen": _("Only a closed complaint can be reopened."),
+    "reopen_other": _("Only a closed item can be reopened."),
+    "convert": _("%(item)s is already a complaint."),
+}
 
 
 class FeedbackItem(VoidableModel, WorkflowModel):
@@ -302,10 +400,38 @@ class FeedbackItem(VoidableModel, WorkflowModel):
         if user.has_perm("feedback.handle_any_feedbackitem"):
             return True
         return bool(
-            self.owner_id is not None
-            and self.owner_id == user.pk
-            and user.has_perm("feedback.change_feedbackitem")
+            self.owner_id is not None and self.owner_id == user.pk and may_handle_feedback(user)
         )
+
+    def step_refusal(self, step: str) -> str:
+        """Return why the step of the workflow cannot be taken now, or "" when it can:
+        one rule for the services' refusals, the buttons offered and the step pages."""
+        said = {
+            "item": self.reference,
+            "status": self.get_status_display().lower(),
+            "kind": self.get_kind_display().lower(),
+        }
+        if step in {"assess", "investigate", "reply"} and not self.is_complaint:
+            return str(STEP_REFUSALS["complaint_only"] % said)
+        allowed, s = self.allowed_transitions(), self.Status
+        blocked = {
+            "acknowledge": s.ACKNOWLEDGED not in allowed,
+            "assess": self.status not in (s.ACKNOWLEDGED, s.ASSESSED, s.INVESTIGATING),
+            "investigate": self.status not in (s.ASSESSED, s.RESPONDED),
+            "respond": s.RESPONDED not in allowed,
+            "reply": self.status != s.RESPONDED,
+            "close": s.CLOSED not in allowed,
+            "reopen": self.status != s.CLOSED,
+            "convert": self.is_complaint,
+        }
+        if not blocked.get(step, False):
+            return self.closing_refusal() if step == "close" else ""
+        key = step
+        if step in {"respond", "reopen"} and not self.is_complaint:
+            key = f"{step}_other"
+        elif step == "close" and self.status == s.CLOSED:
+            key = "closed"
+        return str(STEP_REFUSALS[key] % said)
 
     @property
     def address(self) -> str:
@@ -391,6 +517,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def download(self, field_name: str) -> tuple[str, str]:
+        """Return the name and type the private file view sends the file with: the
+        sender's file name and the type its content was checked to be."""
+        return self.original_name, self.content_type
 
 
 class FeedbackLinkQuerySet(models.QuerySet):

@@ -8,7 +8,13 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 
 from core.params import positive_int
 from core.registries import TimelineEntry
-from feedback.complaints.models import Attachment, FeedbackItem, overdue_condition
+from feedback.complaints.models import (
+    UNOWNED,
+    Attachment,
+    FeedbackItem,
+    acknowledgement_overdue_condition,
+    overdue_condition,
+)
 
 # "FB-000042", "fb 42", "FB42": the item's reference, read as its id.
 REFERENCE = re.compile(r"(?:fb[\s-]*)?0*([0-9]{1,12})", re.IGNORECASE)
@@ -24,7 +30,9 @@ def feedback_number(text: str) -> int | None:
 
 def feedback_list() -> QuerySet[FeedbackItem]:
     """The register's rows, with what the list shows of each joined in."""
-    return FeedbackItem.objects.select_related("customer", "contact", "product", "owner")
+    return FeedbackItem.objects.with_flags().select_related(
+        "customer", "contact", "product", "owner"
+    )
 
 
 def feedbacks_matching(text: str, items: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
@@ -60,7 +68,8 @@ def feedback_search(text: str) -> QuerySet[FeedbackItem]:
 def feedback_detail(pk: int) -> FeedbackItem:
     """Return an item with everything its page shows, in a fixed number of queries."""
     return (
-        FeedbackItem.objects.select_related(
+        FeedbackItem.objects.with_flags()
+        .select_related(
             "customer",
             "contact",
             "product",
@@ -72,6 +81,10 @@ def feedback_detail(pk: int) -> FeedbackItem:
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
             Prefetch("turned_into", queryset=FeedbackItem.objects.order_by("pk")),
+            Prefetch(
+                "source_item__attachments",
+                queryset=Attachment.objects.select_related("uploaded_by"),
+            ),
         )
         .get(pk=pk)
     )
@@ -96,7 +109,8 @@ def mine_to_handle(user: Any) -> tuple[list[FeedbackItem], int]:
 
 
 def complaint_counts() -> dict[str, int]:
-    """Return how many complaints are open, overdue and without an owner, in one query."""
+    """Return how many complaints are open, overdue, not acknowledged in time and
+    without an owner, in one query."""
     return (
         FeedbackItem.objects.complaints()
         .open()
@@ -104,7 +118,8 @@ def complaint_counts() -> dict[str, int]:
         .aggregate(
             open=Count("pk"),
             overdue=Count("pk", filter=overdue_condition()),
-            unassigned=Count("pk", filter=Q(owner__isnull=True)),
+            acknowledgement_overdue=Count("pk", filter=acknowledgement_overdue_condition()),
+            unassigned=Count("pk", filter=UNOWNED),
         )
     )
 

@@ -22,13 +22,27 @@ from core.email import email_queue
 from core.history import attribute_change
 from core.limits import check_length
 from core.models import User
-from core.records import Refusal, ensure_editable, ensure_not_voided, lock_stored
-from core.roles import Role
+from core.records import (
+    Refusal,
+    TransitionNotAllowedError,
+    ensure_editable,
+    ensure_not_voided,
+    lock_stored,
+)
 from core.services import record_void
 from customers.models import Contact, Customer, ProductService
 from feedback.complaints.attachments import check_uploads, new_token
 from feedback.complaints.links import link_create, link_url
-from feedback.complaints.models import FUTURE_SLACK, Attachment, FeedbackItem, FeedbackLink
+from feedback.complaints.models import (
+    FUTURE_SLACK,
+    Attachment,
+    FeedbackItem,
+    FeedbackLink,
+    acknowledgement_overdue_condition,
+    may_handle_feedback,
+    overdue_condition,
+    people_with_perm,
+)
 
 Kind = FeedbackItem.Kind
 Status = FeedbackItem.Status
@@ -114,7 +128,9 @@ def feedback_receive(
     if contact is not None and customer is None:
         customer = contact.customer
     if owner is None and customer is not None and kind in (Kind.COMPLAINT, Kind.FOLLOW_UP):
-        owner = customer.account_owner
+        owner = default_owner(customer)
+    if owner is not None and not may_handle_feedback(owner):
+        owner = None
     checked = check_uploads(files)
     item = FeedbackItem(
         kind=kind,
@@ -141,7 +157,29 @@ def feedback_receive(
     _attach(item, checked, by=by)
     if acknowledge:
         _acknowledge(item, by=by)
+    if owner is None and kind in (Kind.COMPLAINT, Kind.FOLLOW_UP):
+        _ask_for_an_owner(item, by=by)
     return item
+
+
+def default_owner(customer: Customer | None) -> User | None:
+    """Return the customer's account owner when they may handle feedback, else None
+    (top management own accounts but do not handle complaints)."""
+    owner = customer.account_owner if customer is not None else None
+    return owner if may_handle_feedback(owner) else None
+
+
+def _ask_for_an_owner(item: FeedbackItem, *, by: User | None) -> None:
+    """Tell the quality managers that a new complaint or follow-up has no owner."""
+    for person in quality_managers():
+        email_queue(
+            to=person.email,
+            purpose="complaint needs an owner",
+            template="complaint_unowned",
+            context={"item": item, "person": person},
+            related=item,
+            by=by,
+        )
 
 
 def _attach(item: FeedbackItem, checked: list[tuple[Any, str]], *, by: User | None) -> None:
@@ -161,13 +199,18 @@ def feedback_record(*, by: User, owner: User | None = None, **fields: Any) -> Fe
     """Record feedback that staff took by phone, email, letter or in person.
 
     It belongs to the owner chosen, else the customer's account owner, else the person
-    recording it; the acknowledgement is emailed when an address is known.
+    recording it, whichever first may handle feedback; the acknowledgement is emailed
+    when an address is known.
     """
     customer = fields.get("customer") or (
         fields["contact"].customer if fields.get("contact") else None
     )
-    owner = owner or (customer.account_owner if customer else None) or by
+    owner = _first_handler(owner, default_owner(customer), by)
     return feedback_receive(by=by, owner=owner, **fields)
+
+
+def _first_handler(*people: User | None) -> User | None:
+    return next((person for person in people if may_handle_feedback(person)), None)
 
 
 # Handling -----------------------------------------------------------------------------
@@ -213,12 +256,10 @@ def _texts(**texts: str) -> dict[str, str]:
     return cleaned
 
 
-def _refuse_unless_complaint(stored: FeedbackItem) -> None:
-    if not stored.is_complaint:
-        raise Refusal(
-            _("Only a complaint is assessed and investigated; %(item)s is a %(kind)s.")
-            % {"item": stored.reference, "kind": stored.get_kind_display().lower()}
-        )
+def _refuse_unless_step(stored: FeedbackItem, step: str) -> None:
+    """Refuse a step the workflow does not offer now, with the model's message."""
+    if refusal := stored.step_refusal(step):
+        raise TransitionNotAllowedError(refusal)
 
 
 @transaction.atomic
@@ -227,6 +268,7 @@ def feedback_acknowledge(
 ) -> FeedbackItem:
     """Record that the sender was acknowledged by another route (a call, a letter)."""
     stored = _stored(item, by)
+    _refuse_unless_step(stored, "acknowledge")
     how = (how or "").strip()
     if not how:
         raise ValidationError({"how": _("Say how the sender was told their feedback arrived.")})
@@ -255,7 +297,7 @@ def feedback_assess(
     reveals a nonconformity. An acknowledged complaint moves to assessed; one already
     assessed or under investigation is re-assessed in place."""
     stored = _stored(item, by)
-    _refuse_unless_complaint(stored)
+    _refuse_unless_step(stored, "assess")
     if severity not in FeedbackItem.Severity.values:
         raise ValidationError({"severity": _("Choose a severity.")})
     texts = _texts(remedy_sought=remedy_sought, assessment=assessment)
@@ -281,9 +323,10 @@ def feedback_assess(
 @transaction.atomic
 def feedback_investigate(*, item: FeedbackItem, by: User | None, notes: str) -> FeedbackItem:
     """Start (or, after a decision the customer did not accept, restart) the
-    investigation of a complaint, with notes on what is looked into."""
+    investigation of a complaint, with notes on what is looked into. Its targets and
+    escalation stay as they are: only reopening a closed complaint restarts them."""
     stored = _stored(item, by)
-    _refuse_unless_complaint(stored)
+    _refuse_unless_step(stored, "investigate")
     notes = _texts(investigation=notes)["investigation"]
     if not notes:
         raise ValidationError({"investigation": _("Say what will be investigated.")})
@@ -306,6 +349,7 @@ def feedback_respond(
     with their status link, when an address is known. A new decision waits for the
     customer's reply again."""
     stored = _stored(item, by)
+    _refuse_unless_step(stored, "respond")
     decision = _texts(decision=decision)["decision"]
     if not decision:
         raise ValidationError({"decision": _("Write the decision to communicate.")})
@@ -335,15 +379,7 @@ def feedback_record_reply(
     not, the recourse offered, and once known its outcome. The complaint stays
     responded: it closes when accepted, or not accepted with the outcome recorded."""
     stored = _stored(item, by)
-    _refuse_unless_complaint(stored)
-    if stored.status != Status.RESPONDED:
-        raise Refusal(
-            _(
-                "The customer's reply is recorded once the decision is communicated; "
-                "%(item)s is %(status)s."
-            )
-            % {"item": stored.reference, "status": stored.get_status_display().lower()}
-        )
+    _refuse_unless_step(stored, "reply")
     outcome = _texts(recourse_outcome=recourse_outcome)["recourse_outcome"]
     if accepted:
         stored.acceptance, stored.recourse, stored.recourse_outcome = Acceptance.ACCEPTED, "", ""
@@ -377,10 +413,9 @@ def feedback_close(
     close with a note of how they were resolved."""
     stored = _stored(item, by)
     resolution = _texts(resolution=resolution)["resolution"]
+    _refuse_unless_step(stored, "close")
     if not stored.is_complaint and not resolution:
         raise ValidationError({"resolution": _("Say how this was resolved.")})
-    if refusal := stored.closing_refusal():
-        raise Refusal(refusal)
     stored.set_status(Status.CLOSED, by=by, reason=resolution or _("Closed"))
     after = stored.responded_at or stored.acknowledged_at or stored.received_at
     stored.closed_at = _when(stored, at, after=after, field="at")
@@ -393,15 +428,19 @@ def feedback_close(
 @transaction.atomic
 def feedback_reopen(*, item: FeedbackItem, by: User | None, reason: str) -> FeedbackItem:
     """Reopen a closed item, with the reason: a complaint goes back to investigating,
-    another kind to received. Its close-by date starts again from now (a reopened
-    complaint gets its full time), and so does its escalation."""
+    another kind to received. Only a closed item reopens. Its close-by date starts
+    again from now (a reopened complaint gets its full time), and so does its
+    escalation; the previous outcome leaves the current record (its history keeps it)."""
     stored = _stored(item, by)
+    _refuse_unless_step(stored, "reopen")
     reason = _texts(reason=reason)["reason"]
     if not reason:
         raise ValidationError({"reason": _("Say why it is reopened.")})
     target = Status.INVESTIGATING if stored.is_complaint else Status.RECEIVED
     stored.set_status(target, by=by, reason=_("Reopened: %(reason)s") % {"reason": reason})
     stored.closed_at = None
+    stored.acceptance = Acceptance.PENDING
+    stored.recourse = stored.recourse_outcome = stored.resolution = ""
     stored.due_at = targets_for(
         kind=stored.kind, received_at=timezone.now(), severity=stored.severity
     )["due_at"]
@@ -417,7 +456,7 @@ def feedback_assign(*, item: FeedbackItem, by: User | None, owner: User) -> Feed
     ensure_editable(stored)
     if by is not None and not by.has_perm("feedback.handle_any_feedbackitem"):
         raise Refusal(_("Only a quality manager assigns feedback to people."))
-    if not owner.is_active or not owner.has_perm("feedback.change_feedbackitem"):
+    if not may_handle_feedback(owner):
         raise ValidationError(
             {"owner": _("Choose someone who handles feedback (staff or a quality manager).")}
         )
@@ -443,12 +482,13 @@ def feedback_convert(*, item: FeedbackItem, by: User | None, reason: str = "") -
     """Turn feedback that meets the definition of a complaint into one.
 
     A new complaint is made from it, linked to it (and, for a follow-up, to the
-    survey response it came from), and acknowledged with its own reference; the
+    survey response it came from). It keeps the source's received date, and so its
+    targets; a source already acknowledged is not acknowledged again (the complaint
+    says it was acknowledged as the source), one that was not is acknowledged now. The
     source closes saying what it became, so the complaint count is honest.
     """
     stored = _stored(item, by)
-    if stored.is_complaint:
-        raise Refusal(_("%(item)s is already a complaint.") % {"item": stored.reference})
+    _refuse_unless_step(stored, "convert")
     made = stored.turned_into.filter(voided_at__isnull=True).first()
     if made is not None:
         raise Refusal(
@@ -456,6 +496,8 @@ def feedback_convert(*, item: FeedbackItem, by: User | None, reason: str = "") -
             % {"item": stored.reference, "complaint": made.reference}
         )
     reason = _texts(reason=reason)["reason"]
+    if not reason:
+        raise ValidationError({"reason": _("Say why this feedback is a complaint.")})
     complaint = feedback_receive(
         kind=Kind.COMPLAINT,
         channel=stored.channel,
@@ -467,16 +509,25 @@ def feedback_convert(*, item: FeedbackItem, by: User | None, reason: str = "") -
         product=stored.product,
         sender_name=stored.sender_name,
         sender_email=stored.sender_email,
-        owner=stored.owner or (stored.customer.account_owner if stored.customer else None) or by,
+        owner=_first_handler(stored.owner, default_owner(stored.customer), by),
+        received_at=stored.received_at,
         by=by,
+        acknowledge=stored.acknowledged_at is None,
         source_item=stored,
         source_type=stored.source_type,
         source_id=stored.source_id,
     )
+    if stored.acknowledged_at is not None:
+        how = _("acknowledged as %(item)s") % {"item": stored.reference}
+        complaint.set_status(Status.ACKNOWLEDGED, by=by, reason=how)
+        complaint.acknowledged_at = stored.acknowledged_at
+        complaint.acknowledged_how = how
+        complaint.save()
     if stored.status != Status.CLOSED:
-        said = _("Turned into complaint %(complaint)s") % {"complaint": complaint.reference}
-        if reason:
-            said = f"{said}: {reason}"
+        said = _("Turned into complaint %(complaint)s: %(reason)s") % {
+            "complaint": complaint.reference,
+            "reason": reason,
+        }
         stored.set_status(Status.CLOSED, by=by, reason=said)
         stored.closed_at = timezone.now()
         stored.resolution = said
@@ -506,12 +557,41 @@ def feedback_edit(*, item: FeedbackItem, by: User | None) -> FeedbackItem:
     stored = _stored(item, by)
     ensure_editable(stored)
     fields = [f for f in EDITABLE_FIELDS if f != "kind"]
+    received_before = stored.received_at
     for field in fields:
         setattr(stored, field, getattr(item, field))
+    if stored.received_at != received_before:
+        _check_received(stored)
+        # The targets count from the day it was received.
+        targets = targets_for(
+            kind=stored.kind, received_at=stored.received_at, severity=stored.severity
+        )
+        for field, value in targets.items():
+            setattr(stored, field, value)
     stored.full_clean()
     attribute_change(stored, by=by)
     stored.save()
     return stored
+
+
+def _check_received(stored: FeedbackItem) -> None:
+    """Refuse a received date after a step already recorded (or in the future)."""
+    steps = [
+        (stored.acknowledged_at, _("acknowledged")),
+        (stored.assessed_at, _("assessed")),
+        (stored.responded_at, _("responded to")),
+        (stored.closed_at, _("closed")),
+    ]
+    for when, step in steps:
+        if when is not None and stored.received_at > when:
+            raise ValidationError(
+                {
+                    "received_at": _(
+                        "It cannot be received after it was %(step)s (%(when)s): check the date."
+                    )
+                    % {"step": step, "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}
+                }
+            )
 
 
 @transaction.atomic
@@ -537,7 +617,10 @@ def feedback_attach(
 
 
 def feedback_void(*, item: FeedbackItem, by: User, reason: str) -> Any:
-    """Void an item recorded in error (a duplicate, a test), by whoever may handle it."""
+    """Void an item recorded in error (a duplicate, a test): quality managers only,
+    since a voided complaint leaves the figures."""
+    if not by.has_perm("feedback.handle_any_feedbackitem"):
+        raise Refusal(_("Only a quality manager voids feedback items."))
     with transaction.atomic():
         _stored(item, by)
         return record_void(record=item, by=by, reason=reason)
@@ -547,12 +630,8 @@ def feedback_void(*, item: FeedbackItem, by: User, reason: str) -> Any:
 
 
 def quality_managers() -> list[User]:
-    return list(
-        User.objects.filter(groups__name=Role.QUALITY_MANAGER.value, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    """Return the active people who handle any feedback and have an address."""
+    return list(people_with_perm("handle_any_feedbackitem").exclude(email="").order_by("pk"))
 
 
 def feedback_escalate(*, now: datetime | None = None) -> int:
@@ -564,10 +643,14 @@ def feedback_escalate(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     since = now - timedelta(hours=settings.ESCALATION_REPEAT_HOURS)
     not_lately = Q(escalated_at__isnull=True) | Q(escalated_at__lte=since)
+    late = overdue_condition(now) | (
+        acknowledgement_overdue_condition(now) & Q(kind=Kind.COMPLAINT)
+    )
     due = (
-        FeedbackItem.objects.overdue(now)
+        FeedbackItem.objects.filter(late)
         .filter(kind__in=[Kind.COMPLAINT, Kind.FOLLOW_UP])
         .filter(not_lately)
+        .with_flags(now)
         .select_related("owner", "customer")
         .order_by("due_at", "pk")
     )

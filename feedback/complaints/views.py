@@ -16,8 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.access import permission_required
 from core.files import private_file_url
@@ -59,28 +59,31 @@ def steps_for(item: FeedbackItem, user: Any) -> list[Step]:
     conditions as the services', so no button is offered that would be refused."""
     if item.is_voided or not item.handled_by(user):
         return []
-    allowed = item.allowed_transitions()
+
+    def may(step: str) -> bool:
+        return not item.step_refusal(step)
+
     steps = []
-    if Status.ACKNOWLEDGED in allowed:
+    if may("acknowledge"):
         steps.append(Step("acknowledge", _("Record the acknowledgement"), primary=True))
-    if item.is_complaint and item.status == Status.ACKNOWLEDGED:
+    if may("assess") and item.status == Status.ACKNOWLEDGED:
         steps.append(Step("assess", _("Assess"), primary=True))
-    if Status.INVESTIGATING in allowed and item.status != Status.CLOSED:
+    if may("investigate"):
         label = (
             _("Investigate again") if item.status == Status.RESPONDED else _("Start investigation")
         )
         steps.append(Step("investigate", label, primary=item.status == Status.ASSESSED))
-    if Status.RESPONDED in allowed:
+    if may("respond"):
         steps.append(Step("respond", _("Respond with the decision"), primary=True))
-    if item.is_complaint and item.status == Status.RESPONDED:
+    if may("reply"):
         steps.append(Step("reply", _("Record the customer's reply"), primary=True))
-    if Status.CLOSED in allowed and not item.closing_refusal():
+    if may("close"):
         steps.append(Step("close", _("Close"), primary=True))
-    if item.is_complaint and item.status in (Status.ASSESSED, Status.INVESTIGATING):
+    if may("assess") and item.status != Status.ACKNOWLEDGED:
         steps.append(Step("assess", _("Revise the assessment")))
-    if item.status == Status.CLOSED:
+    if may("reopen"):
         steps.append(Step("reopen", _("Reopen")))
-    if not item.is_complaint and not _turned(item):
+    if may("convert") and not _turned(item):
         steps.append(Step("convert", _("Turn into a complaint")))
     return steps
 
@@ -108,14 +111,20 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handled": handled,
             "editable": handled and not item.is_locked,
             "may_assign": not item.is_locked and user.has_perm("feedback.handle_any_feedbackitem"),
+            "may_void": handled and user.has_perm("feedback.handle_any_feedbackitem"),
             "turned_into": _turned(item),
             "closing_refusal": item.closing_refusal() if handled else "",
-            "attachments": [
-                (attachment, private_file_url(attachment, "file") if attachment.file else "")
-                for attachment in item.attachments.all()
-            ],
+            "attachments": _attachment_links(item),
+            "source_attachments": _attachment_links(item.source_item) if item.source_item else [],
         },
     )
+
+
+def _attachment_links(item: FeedbackItem) -> list[tuple[Any, str]]:
+    return [
+        (attachment, private_file_url(attachment, "file") if attachment.file else "")
+        for attachment in item.attachments.all()
+    ]
 
 
 @permission_required("feedback.add_feedbackitem")
@@ -272,7 +281,7 @@ def item_attach(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("feedback.change_feedbackitem")
+@permission_required("feedback.handle_any_feedbackitem")
 def item_void(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(FeedbackItem, pk=pk)
     if refused := _refuse_unless_handled(request, item):
@@ -327,8 +336,11 @@ def _assess_initial(item: FeedbackItem) -> dict[str, Any]:
 def _no_address(item: FeedbackItem) -> str:
     if item.address:
         return str(
-            _("The decision is emailed to %(address)s, in the sender's language.")
-            % {"address": item.address}
+            _("Emailed to the sender, %(address)s, in %(language)s.")
+            % {
+                "address": item.address,
+                "language": get_language_info(item.language)["name_translated"],
+            }
         )
     return str(
         _(
@@ -440,6 +452,9 @@ def item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
     if refused := _refuse_unless_handled(request, item):
         return refused
+    if refusal := item.step_refusal(step):
+        messages.error(request, refusal)
+        return redirect(item)
     form = page.form(item, request.POST or None)
     saved = submit(
         request,
@@ -498,20 +513,35 @@ def figures(request: HttpRequest) -> HttpResponse:
     filtered the same way."""
     period = Period(request.GET, queryset=FeedbackItem.objects.complaints(), request=request)
     shown = period.qs
-    query: list[tuple[str, str]] = [("kind", "complaint")]
-    query += [
-        (key, str(value))
-        for key, value in request.GET.items()
-        if key in period.form.fields and value
-    ]
+    chosen = period.form.cleaned_data if period.form.is_valid() else {}
+    query = {
+        key: str(value) for key, value in request.GET.items() if key in period.form.fields and value
+    }
+    list_url = reverse("feedback:item_list")
+
+    def link(**more: Any) -> str:
+        # The period's own filters, with a figure's narrower ones in their place.
+        return f"{list_url}?{urlencode({'kind': 'complaint', **query, **more})}"
+
+    figures = metrics.complaint_figures(
+        shown, start=chosen.get("date_from"), end=chosen.get("date_to")
+    )
+    for row in figures.by_month:
+        row["url"] = link(date_from=row["date_from"], date_to=row["date_to"])
+    for row in figures.by_product:
+        row["url"] = link(product=row["value"]) if row["value"] else ""
+    for row in figures.by_severity:
+        row["url"] = link(severity=row["value"] or FeedbackFilter.NOT_ASSESSED)
+    for row in figures.by_status:
+        row["url"] = link(status=row["value"])
     return render(
         request,
         "feedback/complaints/figures.html",
         {
             "filter": period,
-            "figures": metrics.complaint_figures(shown),
-            "list_query": urlencode(query),
-            "list_url": reverse("feedback:item_list"),
+            "figures": figures,
+            "list_query": urlencode({"kind": "complaint", **query}),
+            "list_url": list_url,
         },
     )
 

@@ -77,3 +77,48 @@ def test_after_an_erasure_no_table_and_no_file_holds_the_sender_of_feedback(
     html = client.get(reverse("feedback:item_detail", args=[item.pk])).content.decode()
     assert "when the sender's personal data was erased" in html
     assert Contact.objects.get(pk=contact.pk).is_erased
+
+
+def test_erasure_replaces_each_part_of_their_name_in_their_own_items_only(
+    quality_manager, django_capture_on_commit_callbacks
+):
+    from feedback.complaints.selectors import feedback_search  # noqa: PLC0415
+
+    contact = ContactFactory(name="Zorabella Quixworth", email="zq@mail.example")
+    mine = services.feedback_receive(
+        kind="complaint",
+        channel="email",
+        subject="Quixworth alarm",
+        description="Zorabella says the alarm rings.",
+        contact=contact,
+        owner=quality_manager,
+    )
+    anonymous = services.feedback_receive(
+        kind="suggestion",
+        channel="web_form",
+        subject="From Quixworth again",
+        description="Idea",
+        sender_email="zq@mail.example",
+    )
+    other = services.feedback_receive(
+        kind="compliment",
+        channel="email",
+        subject="Quixworth Industries were great",
+        description="A company of that name",
+        contact=ContactFactory(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_erase(
+            contact=contact,
+            by=quality_manager,
+            requested_by="By email",
+            requested_on=date(2026, 1, 2),
+        )
+    for item in (mine, anonymous):
+        item.refresh_from_db()
+        assert "Quixworth" not in item.subject
+        assert "Zorabella" not in item.description
+        assert not item.history.filter(subject__icontains="Quixworth").exists()
+    assert list(feedback_search("Quixworth")) == [other]
+    other.refresh_from_db()
+    assert other.subject == "Quixworth Industries were great"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from core import tasks as core_tasks
@@ -115,3 +116,33 @@ def overdue_world_now():
     complaint = FeedbackItemFactory(owner=owner, due_at=late, status=Status.ASSESSED)
     follow_up = FeedbackItemFactory(kind=Kind.FOLLOW_UP, owner=None, due_at=late)
     return manager, owner, complaint, follow_up
+
+
+@pytest.mark.django_db
+def test_a_complaint_not_acknowledged_in_time_is_escalated_and_flagged(client):
+    from feedback.complaints.selectors import complaint_counts  # noqa: PLC0415
+
+    manager = UserFactory(role=Role.QUALITY_MANAGER)
+    late = FeedbackItemFactory(
+        owner=manager,
+        received_at=START - timedelta(days=2),
+        acknowledge_due_at=START - timedelta(days=1),
+        due_at=START + timedelta(days=9),
+    )
+    FeedbackItemFactory(owner=manager, acknowledge_due_at=START + timedelta(hours=3))
+    with time_machine.travel(START, tick=False):
+        assert list(FeedbackItem.objects.acknowledgement_overdue()) == [late]
+        assert complaint_counts()["acknowledgement_overdue"] == 1
+        client.force_login(manager)
+        url = reverse("feedback:item_list") + "?flag=acknowledgement_overdue"
+        listed = client.get(url).content.decode()
+        assert late.reference in listed
+        assert listed.count("Acknowledgement overdue</span>") == 1
+        assert (
+            "Acknowledgement overdue</span>" in client.get(late.get_absolute_url()).content.decode()
+        )
+        assert tasks.escalate_overdue_feedback() == 1
+    late.refresh_from_db()
+    assert late.escalation_level == 1
+    email = OutboundEmail.objects.get(purpose="complaint escalation")
+    assert email.subject.startswith("Not acknowledged")

@@ -146,3 +146,23 @@ def test_every_count_on_the_figures_page_is_the_count_of_the_list_it_links_to(
         'href="/feedback/?kind=complaint&amp;date_from=2026-09-01&amp;date_to=2026-12-01&amp;status=closed"'
         in html
     )
+
+
+def test_every_month_of_the_period_shows_and_each_count_links_once(client, quality_manager):
+    product = ProductServiceFactory()
+    complaint(100, product=product)  # August
+    complaint(10, product=product, severity="")  # November
+    client.force_login(quality_manager)
+    page = client.get(
+        reverse("feedback:figures"), {"date_from": "2026-08-01", "date_to": "2026-11-30"}
+    ).content.decode()
+    for month in ("August 2026", "September 2026", "October 2026", "November 2026"):
+        assert month in page
+    assert "date_from=2026-09-01&amp;date_to=2026-09-30" in page
+    assert f"product={product.pk}&amp;product" not in page
+    assert page.count(f"product={product.pk}") == 1
+    assert "severity=none" in page
+    listed = client.get(reverse("feedback:item_list"), {"kind": "complaint", "severity": "none"})
+    assert (
+        listed.context["page"].paginator.count == FeedbackItem.objects.filter(severity="").count()
+    )

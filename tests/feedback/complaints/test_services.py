@@ -144,7 +144,10 @@ def test_a_compliment_is_not_assessed(manager):
 
 def test_a_forbidden_step_is_refused_with_the_workflows_message_and_changes_nothing(manager):
     item = received(manager)
-    with pytest.raises(TransitionNotAllowedError, match="acknowledged cannot be made responded"):
+    with pytest.raises(
+        TransitionNotAllowedError,
+        match=r"communicated once the complaint is assessed; FB-[0-9]+ is acknowledged",
+    ):
         services.feedback_respond(item=item, by=manager, decision="Too early")
     item.refresh_from_db()
     assert (item.status, item.decision) == (Status.ACKNOWLEDGED, "")
@@ -269,3 +272,116 @@ def test_a_description_over_the_limit_and_script_are_refused_or_kept_as_text(man
     assert not FeedbackItem.objects.exists()
     item = received(manager, subject="<script>alert(1)</script>")
     assert item.subject == "<script>alert(1)</script>"
+
+
+# Fixes found walking the register as each role --------------------------------------
+
+
+def test_only_a_closed_complaint_is_reopened_and_its_targets_stay_until_then(manager):
+    item = received(manager)
+    services.feedback_assess(item=item, by=manager, severity="high")
+    FeedbackItem.objects.filter(pk=item.pk).update(
+        due_at=timezone.now() - timedelta(days=1), escalation_level=2
+    )
+    with pytest.raises(TransitionNotAllowedError, match="Only a closed complaint can be reopened"):
+        services.feedback_reopen(item=item, by=manager, reason="Try")
+    item.refresh_from_db()
+    assert (item.status, item.escalation_level) == (Status.ASSESSED, 2)
+    assert item.due_at < timezone.now()
+
+
+def test_investigating_again_after_a_decision_not_accepted_keeps_the_targets(manager):
+    item = responded(manager)
+    services.feedback_record_reply(item=item, by=manager, accepted=False, recourse="review")
+    FeedbackItem.objects.filter(pk=item.pk).update(escalation_level=1)
+    item.refresh_from_db()
+    due = item.due_at
+    again = services.feedback_investigate(item=item, by=manager, notes="Review by the director")
+    assert (again.status, again.due_at, again.escalation_level) == (Status.INVESTIGATING, due, 1)
+
+
+def test_a_closed_complaint_is_not_investigated_without_reopening(manager):
+    item = responded(manager)
+    services.feedback_record_reply(item=item, by=manager, accepted=True)
+    services.feedback_close(item=item, by=manager)
+    with pytest.raises(TransitionNotAllowedError, match=r"already closed|is closed"):
+        services.feedback_investigate(item=item, by=manager, notes="Sneak in")
+
+
+def test_reopening_clears_the_previous_outcome_which_the_history_keeps(manager):
+    item = responded(manager)
+    services.feedback_record_reply(
+        item=item, by=manager, accepted=False, recourse="review", recourse_outcome="Upheld"
+    )
+    services.feedback_close(item=item, by=manager, resolution="Closed after review")
+    reopened = services.feedback_reopen(item=item, by=manager, reason="It leaks again")
+    assert reopened.acceptance == Acceptance.PENDING
+    assert (reopened.recourse, reopened.recourse_outcome, reopened.resolution) == ("", "", "")
+    assert reopened.closed_at is None
+    assert item.history.filter(resolution="Closed after review", recourse="review").exists()
+
+
+def test_an_account_owner_who_cannot_handle_feedback_does_not_own_it_and_managers_hear(
+    manager, django_capture_on_commit_callbacks
+):
+    from core.roles import Role  # noqa: PLC0415
+    from tests.factories import CustomerFactory, UserFactory  # noqa: PLC0415
+
+    director = UserFactory(role=Role.TOP_MANAGEMENT)
+    contact = ContactFactory(customer=CustomerFactory(account_owner=director))
+    with django_capture_on_commit_callbacks(execute=True):
+        item = received(None, contact=contact)
+    assert item.owner is None
+    asked = OutboundEmail.objects.filter(purpose="complaint needs an owner")
+    assert list(asked.values_list("recipient", flat=True)) == [manager.email]
+    staff_owner = UserFactory(role=Role.STAFF)
+    contact2 = ContactFactory(customer=CustomerFactory(account_owner=staff_owner))
+    assert received(None, contact=contact2).owner == staff_owner
+
+
+def test_staff_cannot_void_even_their_own_item_and_managers_can(staff, manager):
+    item = received(staff)
+    with pytest.raises(Refusal, match="Only a quality manager voids"):
+        services.feedback_void(item=item, by=staff, reason="Duplicate")
+    item.refresh_from_db()
+    assert not item.is_voided
+    services.feedback_void(item=item, by=manager, reason="Duplicate")
+    item.refresh_from_db()
+    assert item.is_voided
+
+
+def test_the_received_date_cannot_be_edited_to_after_a_step_recorded(manager):
+    item = received(manager, received_at=timezone.now() - timedelta(days=3))
+    assert item.acknowledged_at is not None
+    item.received_at = item.acknowledged_at + timedelta(hours=1)
+    with pytest.raises(ValidationError, match="cannot be received after it was acknowledged"):
+        services.feedback_edit(item=item, by=manager)
+    item.refresh_from_db()
+    earlier = item.received_at - timedelta(days=1)
+    item.received_at = earlier
+    edited = services.feedback_edit(item=item, by=manager)
+    assert edited.received_at == earlier
+    assert edited.acknowledge_due_at < item.acknowledge_due_at
+
+
+def test_turning_into_a_complaint_keeps_the_received_date_and_acknowledgement(
+    manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiry = received(
+            manager, kind=Kind.ENQUIRY, received_at=timezone.now() - timedelta(days=4)
+        )
+    sent = OutboundEmail.objects.filter(purpose="feedback acknowledgement").count()
+    with pytest.raises(ValidationError, match="Say why"):
+        services.feedback_convert(item=enquiry, by=manager, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = services.feedback_convert(item=enquiry, by=manager, reason="Wants a refund")
+    assert complaint.received_at == enquiry.received_at
+    assert (
+        complaint.due_at
+        == services.targets_for(kind=Kind.COMPLAINT, received_at=enquiry.received_at)["due_at"]
+    )
+    assert complaint.status == Status.ACKNOWLEDGED
+    assert complaint.acknowledged_at == enquiry.acknowledged_at
+    assert complaint.acknowledged_how == f"acknowledged as {enquiry.reference}"
+    assert OutboundEmail.objects.filter(purpose="feedback acknowledgement").count() == sent

@@ -264,3 +264,82 @@ def test_the_page_makes_as_many_queries_for_30_rows_as_for_3(
     client, manager, django_assert_num_queries, pin
 ):
     assert_pinned(client, manager, django_assert_num_queries, pin)
+
+
+def test_an_attachment_downloads_with_its_own_name_and_checked_type(client, manager):
+    from core.files import private_file_url  # noqa: PLC0415
+
+    item = services.feedback_receive(
+        kind="complaint",
+        channel="email",
+        description="See the photo",
+        contact=ContactFactory(),
+        owner=manager,
+        files=[png("Fotó der Pumpe.png")],
+    )
+    attachment = Attachment.objects.get(item=item)
+    client.force_login(manager)
+    response = client.get(private_file_url(attachment, "file"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''Fot%C3%B3%20der%20Pumpe.png" in disposition
+
+
+def test_a_step_not_available_now_is_refused_on_get_and_post_with_a_clear_message(client, manager):
+    item = FeedbackItemFactory(status=Status.ASSESSED, owner=manager, severity="low")
+    client.force_login(manager)
+    for method in (client.get, client.post):
+        response = method(step_url(item, "reopen"), {"reason": "Try"}, follow=True)
+        assert response.redirect_chain[-1][0] == item.get_absolute_url()
+        assert "Only a closed complaint can be reopened." in response.content.decode()
+    response = client.get(step_url(item, "close"), follow=True)
+    assert response.redirect_chain[-1][0] == item.get_absolute_url()
+    assert "A complaint closes once the decision is communicated" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == Status.ASSESSED
+
+
+def test_only_a_quality_manager_is_offered_void_and_may_void(client, staff, manager):
+    item = FeedbackItemFactory(status=Status.ACKNOWLEDGED, owner=staff)
+    void_url = reverse("feedback:item_void", args=[item.pk])
+    client.force_login(staff)
+    assert void_url not in detail(client, item).content.decode()
+    assert client.post(void_url, {"reason": "Mine anyway"}).status_code == 403
+    item.refresh_from_db()
+    assert not item.is_voided
+    client.force_login(manager)
+    assert void_url in detail(client, item).content.decode()
+
+
+def test_the_owner_chooser_suggests_only_people_who_handle_feedback(client, manager):
+    UserFactory(role=Role.AUDITOR, full_name="Zed Auditor")
+    UserFactory(role=Role.TOP_MANAGEMENT, full_name="Zed Director")
+    handler = UserFactory(role=Role.STAFF, full_name="Zed Staff")
+    client.force_login(manager)
+    item = FeedbackItemFactory(owner=manager)
+    page = client.get(reverse("feedback:item_assign", args=[item.pk])).content.decode()
+    assert reverse("choose", args=["feedback_handlers"]) in page
+    response = client.get(reverse("choose", args=["feedback_handlers"]), {"q": "Zed"})
+    html = response.content.decode()
+    assert handler.full_name in html
+    assert "Zed Auditor" not in html
+    assert "Zed Director" not in html
+
+
+def test_the_sender_is_said_plainly_and_the_decision_note_names_the_language(client, manager):
+    item = FeedbackItemFactory(contact=None, owner=manager, status=Status.ASSESSED)
+    long_name = "N" * 150
+    FeedbackItemFactory(customer=None, contact=None, sender_name=long_name)
+    client.force_login(manager)
+    html = detail(client, item).content.decode()
+    assert "Anonymous" not in html
+    assert "No contact named" in html
+    assert long_name not in client.get(reverse("feedback:item_list")).content.decode()
+    hindi = FeedbackItemFactory(owner=manager, status=Status.ASSESSED, language="hi")
+    hindi.contact.language = "hi"
+    page = client.get(step_url(hindi, "respond")).content.decode()
+    assert "Emailed to the sender" in page
+    assert "in Hindi" in page
