@@ -746,7 +746,8 @@ _LEFT_OUT = {
         "feedback:item_assign feedback:item_step feedback:communication_create "
         "feedback:communication_edit feedback:communication_void feedback:plan_approve "
         "feedback:plan_row_create feedback:plan_row_edit feedback:plan_row_withdraw "
-        "feedback_public:form feedback_public:form_for"
+        "feedback:plan_row_reschedule feedback_public:form feedback_public:form_for "
+        "feedback_public:form_more"
     ),
     "a public page reached by a token, one record at a time": (
         "feedback_public:received feedback_public:status"
