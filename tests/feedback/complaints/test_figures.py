@@ -166,3 +166,23 @@ def test_every_month_of_the_period_shows_and_each_count_links_once(client, quali
     assert (
         listed.context["page"].paginator.count == FeedbackItem.objects.filter(severity="").count()
     )
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
+def test_a_day_in_the_period_runs_from_midnight_to_midnight_in_the_sites_time_zone(
+    client, manager, settings, zone
+):
+    settings.TIME_ZONE = zone
+    tz = ZoneInfo(zone)
+    last_minute = FeedbackItemFactory(
+        subject="Last minute", received_at=datetime(2026, 11, 30, 23, 59, tzinfo=tz)
+    )
+    FeedbackItemFactory(subject="Next day", received_at=datetime(2026, 12, 1, 0, 0, tzinfo=tz))
+    FeedbackItemFactory(subject="Day before", received_at=datetime(2026, 11, 29, 23, 59, tzinfo=tz))
+    client.force_login(manager)
+
+    response = client.get(
+        reverse("feedback:item_list"), {"date_from": "2026-11-30", "date_to": "2026-11-30"}
+    )
+
+    assert [item.pk for item in response.context["page"].object_list] == [last_minute.pk]
