@@ -4,24 +4,20 @@ change still in the draft, one row overdue (a monthly call to a key account), an
 calls, meetings, visits and letters over the last months, some fulfilling planned
 rows, plus the overdue reminder the job emails. Loading twice adds nothing.
 
-The demo customers are created when the demo loads, and a communication cannot
-come before its customer existed: the customers this log names are dated back a
-year first (unless the customers' demo did), and every event runs at its own date
-(``_happening``), so that the history, the versions and the plan in force on a
-past date read as months of use. Only the demo does that.
+A communication cannot come before its customer existed: the customers' demo dates
+its customers a year back, and every event here runs at its own date
+(``core.demo.happening_at``), so that the history, the versions and the plan in
+force on a past date read as months of use.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import DEMO_USERS
+from core.demo import DEMO_USERS, happening_at
 from core.models import User
 from customers.models import Contact, Customer, Segment
 from feedback.communication import services
@@ -38,8 +34,6 @@ from feedback.communication.models import (
 DIRECTOR = "director@example.com"
 MANAGER = "quality@example.com"
 STAFF = "staff@example.com"
-# Days before today the customers named here are dated back to.
-CUSTOMERS_SINCE = 400
 
 
 @dataclass(frozen=True)
@@ -283,19 +277,6 @@ def _row(spec: RowSpec, people: dict[str, User], today: date) -> PlanRow:
     )
 
 
-@contextmanager
-def _happening(moment: datetime) -> Iterator[None]:
-    """Run the services as if at ``moment``.
-
-    The demo is loaded today but tells of months: without this every history row,
-    every "recorded at" and every due date check would say "today", and the plan in
-    force on a past date (read from the rows' history) would show nothing. Only the
-    demo loader moves the clock; ``timezone.localdate`` reads ``now`` too.
-    """
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
 @transaction.atomic
 def load() -> list[str]:
     """Load the demo plan and log unless there is one already; return what was created."""
@@ -309,9 +290,6 @@ def load() -> list[str]:
     if Customer.objects.filter(name__in=named).count() < len(named):
         return []  # the customers' demo is not loaded
     today = timezone.localdate()
-    # Redundant once the customers' own demo dates them back; harmless then.
-    since = timezone.now() - timedelta(days=CUSTOMERS_SINCE)
-    Customer.objects.filter(name__in=named, created_at__gt=since).update(created_at=since)
     created: list[str] = []
     rows: dict[str, PlanRow] = {}
     # Every event in the order it happened, each at its own date.
@@ -324,7 +302,7 @@ def load() -> list[str]:
     events += [(entry.days_ago, 1, entry) for entry in ENTRIES]
     events.append((DRAFT_DAYS_AGO, 2, None))
     for days_ago, kind, event in sorted(events, key=lambda item: (-item[0], item[1])):
-        with _happening(_at(days_ago)):
+        with happening_at(_at(days_ago)):
             if kind == 0:
                 number, approver, summary, additions = event
                 if number == 2:

@@ -11,17 +11,15 @@ the record tells; the acknowledgement is the real email of ``feedback_receive``.
 """
 
 # ruff: noqa: E501  (the rows hold sentences, read as data)
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import OutboundEmail, User
+from core.demo import happening_at
+from core.models import User
 from customers.models import Contact, Customer, ProductService
 from feedback.complaints import services
 from feedback.complaints.models import FeedbackItem
@@ -266,22 +264,6 @@ ROWS = [
         channel=Channel.SURVEY,
     ),
 ]
-
-
-@contextmanager
-def happening_at(when: datetime) -> Iterator[None]:
-    """Run the block as if it were ``when``.
-
-    Demo data only: the services stamp history rows, logged emails and ``auto_now``
-    fields with ``timezone.now()``; a step of September must carry September's date,
-    or the record would say it closed then while its history says today.
-    """
-    last = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        yield
-    # A field whose default is the function itself (``default=timezone.now``) holds
-    # the unpatched one: the emails the step queued are dated here.
-    OutboundEmail.objects.filter(pk__gt=last).update(created_at=when)
 
 
 def _step(
