@@ -13,6 +13,8 @@ printed as ``registers_scale.py`` prints its pages. Same options, same targets.
 
     .venv/bin/python bench/feedback_scale.py [--scale 1.0] [--smoke] [--only PATTERN]
                                              [--explain]
+
+Long because it is the feedback data set (generated SQL per table) and its page list.
 """
 
 import sys

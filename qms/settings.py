@@ -4,6 +4,9 @@ The only module that reads the environment. With no variable set it runs the
 embedded default: SQLite and a filesystem Celery broker under ``var/``, email to
 the console, a local-memory cache and ``DEBUG`` on. Production sets ``DEBUG=False``
 and the variables listed in ``.env.example`` and the README.
+
+One module on purpose (ARCHITECTURE.md: one settings module reads the environment),
+hence its length.
 """
 
 from datetime import timedelta

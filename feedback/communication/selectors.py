@@ -13,6 +13,10 @@ the recipient's index: a customer's emails are those to its contacts' addresses 
 index lookups, however many emails there are), and of those, an address two
 customers' contacts share goes with the active contact recorded first
 (``EMAIL_CONTACT_ORDER``), on the list and its filters alike.
+
+Kept in one module past 500 lines: the log's filters, lines, timeline and who may
+read an email share the union's two sides and the email-reading rule; split, each
+half would import the other's private pieces.
 """
 
 from collections.abc import Iterable
@@ -69,6 +73,7 @@ EMAIL_PURPOSES = {
     "communication overdue": gettext_lazy("Planned communication overdue"),
     "complaint assigned": gettext_lazy("Complaint assigned"),
     "complaint escalation": gettext_lazy("Complaint escalation"),
+    "complaint needs an owner": gettext_lazy("Complaint needs an owner"),
     "feedback acknowledgement": gettext_lazy("Feedback acknowledgement"),
     "feedback decision": gettext_lazy("Feedback decision"),
     "feedback form link": gettext_lazy("Feedback form link"),

@@ -5,6 +5,10 @@ manager); one that fulfils a planned row moves the row's next due date on by its
 frequency, and voiding it moves the date back if nothing moved it since. The plan's
 rows are a draft until a version is approved; the overdue job reminds each
 responsible person once per due date.
+
+Kept in one module past 500 lines: logging a communication moves the plan row it
+fulfils, and voiding it moves the date back, so the log's writes and the plan's are
+one set of services.
 """
 
 from collections.abc import Iterable

@@ -8,6 +8,9 @@ the customer accepts the decision, or, when they do not, once the recourse offer
 its outcome are recorded. The other kinds take a shorter path. A **feedback link**
 identifies the sender of the public form (a random token, only its hash stored);
 **attachments** are private files.
+
+Kept whole past 500 lines: it is declarations (three models and the workflow's table
+and step rules, which the services, views and jobs all read).
 """
 
 from datetime import timedelta

@@ -5,6 +5,9 @@ transaction, so a forbidden move is refused with the workflow's message, the his
 row names who and why, and ``status_changed`` goes out after commit. Who may handle
 an item is ``FeedbackItem.handled_by``: staff the items they own, quality managers
 any; ``by=None`` is a task or command.
+
+Kept in one module past 500 lines: one service per step of one workflow, sharing
+the lock, the handler check and the emails to the sender.
 """
 
 from collections.abc import Sequence
