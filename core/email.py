@@ -67,11 +67,12 @@ def email_queue(
     language: str | None = None,
     secrets: Sequence[str] = (),
     keep_secrets: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail:
     """Render and queue one email; it is sent by a worker after the transaction commits.
 
-    ``secrets`` are strings (one-time links) that the stored bodies lose once the email
-    is sent or given up, unless ``keep_secrets`` is set.
+    ``secrets`` are strings (one-time links) that the stored bodies and ``headers``
+    lose once the email is sent or given up, unless ``keep_secrets`` is set.
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -86,6 +87,7 @@ def email_queue(
         body_text=text,
         body_html=html,
         secrets=[] if keep_secrets else [s for s in secrets if s],
+        headers=dict(headers or {}),
         created_by=by if by and by.pk else None,
         created_actor="" if by else current_actor(),
     )
@@ -111,7 +113,8 @@ def _claim(email_id: int, token: uuid.UUID, now: Any) -> OutboundEmail | None:
 
 
 def _redacted(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
+    # Longest first: a link that extends another (a score link) goes whole.
+    for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
 
@@ -121,6 +124,9 @@ def _finish(email: OutboundEmail, token: uuid.UUID, **changes: Any) -> None:
         changes.update(
             body_text=_redacted(email.body_text, email.secrets),
             body_html=_redacted(email.body_html, email.secrets),
+            headers={
+                name: _redacted(value, email.secrets) for name, value in email.headers.items()
+            },
             secrets=[],
         )
     OutboundEmail.objects.filter(pk=email.pk, claim_token=token).update(
@@ -136,7 +142,7 @@ def _message(email: OutboundEmail, connection: Any) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
         connection=connection,
-        headers={"Message-ID": make_msgid(domain=domain)},
+        headers={**email.headers, "Message-ID": make_msgid(domain=domain)},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -224,7 +230,7 @@ def emails_purge_bodies() -> int:
         OutboundEmail.objects.filter(created_at__lt=cutoff)
         .exclude(Q(body_text="") & Q(body_html=""))
         .exclude(state__in=[State.QUEUED, State.SENDING])
-        .update(body_text="", body_html="", secrets=[])
+        .update(body_text="", body_html="", secrets=[], headers={})
     )
 
 
@@ -240,7 +246,7 @@ def emails_erase(*, addresses: Iterable[str], replacement: str, pseudonyms: Pseu
         to_them |= Q(recipient__iexact=address)
     changed = set(OutboundEmail.objects.filter(to_them).values_list("pk", flat=True))
     OutboundEmail.objects.filter(pk__in=changed).update(
-        recipient=replacement, body_text="", body_html="", secrets=[]
+        recipient=replacement, body_text="", body_html="", secrets=[], headers={}
     )
     mentions = Q(pk__in=[])
     for identifier in pseudonyms.identifiers:

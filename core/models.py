@@ -135,6 +135,9 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(_("HTML body"), blank=True)
     # Strings (secret links) replaced in the bodies once the email is sent or given up.
     secrets = models.JSONField(default=list, blank=True)
+    # Extra headers sent with the message (List-Unsubscribe, say); the secrets in them
+    # are removed with those in the bodies.
+    headers = models.JSONField(default=dict, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -165,6 +165,22 @@ ROLE_MAP: dict[str, Grants] = {
     **tracked("feedback.planrow", grants(view=READERS, add={QM}, change={QM})),
     "feedback.planversion": grants(view=READERS, approve_planversion={TM, QM}),
     "feedback.planversionrow": grants(view=READERS),
+    # Surveys (9.1.2): quality managers design questionnaires; a version is approved
+    # by a quality manager or top management before anything is sent with it.
+    **tracked("surveys.questionnaire", grants(view=READERS, add={QM}, change={QM})),
+    **tracked(
+        "surveys.questionnaireversion",
+        grants(view=READERS, add={QM}, change={QM}, approve_questionnaireversion={TM, QM}),
+    ),
+    **tracked("surveys.question", grants(view=READERS, add={QM}, change={QM}, delete={QM})),
+    # Invitations are sent by hand by quality managers (campaigns send them in bulk);
+    # their links and unsubscribe links are secrets nobody lists.
+    "surveys.invitation": grants(view=READERS, add={QM}, withdraw_invitation={QM}),
+    "surveys.invitationtoken": grants(),
+    "surveys.unsubscribetoken": grants(),
+    # Responses are written by customers through their links only.
+    "surveys.response": grants(view=READERS),
+    "surveys.answer": grants(view=READERS),
 }
 
 

@@ -352,6 +352,15 @@ ORGANISATION_NAME = env("ORGANISATION_NAME", default="Example Manufacturing Ltd"
 # How long an emailed link to the feedback form identifies its contact.
 FEEDBACK_LINK_VALID_DAYS = env.int("FEEDBACK_LINK_VALID_DAYS", default=90)
 
+# Surveys -------------------------------------------------------------------------
+# How long the link in each survey email (the invitation, each reminder) works.
+SURVEY_LINK_VALID_DAYS = env.int("SURVEY_LINK_VALID_DAYS", default=30)
+# How long the unsubscribe links in a survey email work (mail clients keep offering
+# the one-click header long after the survey is over).
+UNSUBSCRIBE_LINK_VALID_DAYS = env.int("UNSUBSCRIBE_LINK_VALID_DAYS", default=365)
+# The longest free-text answer a customer can send, in characters.
+SURVEY_TEXT_MAX_LENGTH = env.int("SURVEY_TEXT_MAX_LENGTH", default=2000)
+
 # Accounts, passwords and sessions --------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -408,6 +417,13 @@ RATE_LIMITS = {
     "password_reset.client": (20, 60 * 60),
     # The public feedback form: posts per client address (GETs are not counted).
     "public.feedback": (env.int("PUBLIC_FEEDBACK_LIMIT", default=10), 60 * 60),
+    # Survey answer pages: each page of a longer questionnaire is a post.
+    "public.survey": (env.int("PUBLIC_SURVEY_LIMIT", default=60), 60 * 60),
+    # The unsubscribe page's confirmation.
+    "public.unsubscribe": (env.int("PUBLIC_UNSUBSCRIBE_LIMIT", default=20), 60 * 60),
+    # RFC 8058 one-click requests come from mail providers' servers, many people's
+    # through one address: a higher limit.
+    "public.one_click": (env.int("PUBLIC_ONE_CLICK_LIMIT", default=600), 60 * 60),
     # Any other post under /p/ whose page names no limit of its own.
     "public.posts": (env.int("PUBLIC_POST_LIMIT", default=30), 60 * 60),
 }

@@ -8,8 +8,10 @@ urlpatterns = [
     path("", include("core.urls")),
     path("customers/", include("customers.urls")),
     path("feedback/", include("feedback.urls")),
+    path("surveys/", include("surveys.urls")),
     # Every page for people without an account is under /p/: one prefix carries the
     # public rate limits and caching rules.
     path("p/feedback/", include("feedback.public.urls")),
+    path("p/", include("surveys.public.urls")),
     path("admin/", admin.site.urls),
 ]

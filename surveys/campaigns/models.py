@@ -1,0 +1,210 @@
+"""Invitations and the links they are answered through (9.1.2).
+
+An invitation ties a contact to an approved questionnaire version and records the
+contact's customer, segments, products and language as they were when it was made, so
+past results do not move when customers change. Every email sent for it (the first
+and each reminder) carries its own link: an ``InvitationToken`` row holding only the
+SHA-256 of a random token, with its own expiry. Unsubscribe links are rows of their
+own (``UnsubscribeToken``): one for the page that asks to confirm, another for the
+RFC 8058 one-click request. These tables are append-only queues: who and when are on
+the row, not in a history table.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import OutboundEmail
+from customers.models import Contact, Customer, ProductService, Segment
+from surveys.design.models import QuestionnaireVersion
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        """Return the invitations that can still be answered: not withdrawn and not
+        answered (whether a link of one still works also depends on its expiry)."""
+        return self.filter(withdrawn_at__isnull=True).exclude(response__completed_at__isnull=False)
+
+
+class Invitation(models.Model):
+    """A contact asked to answer one questionnaire version."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Not sent yet")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        verbose_name=_("questionnaire version"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    # As they were when the invitation was made.
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="survey_invitations",
+    )
+    segments = models.ManyToManyField(
+        Segment, verbose_name=_("segments"), blank=True, related_name="+"
+    )
+    products = models.ManyToManyField(
+        ProductService, verbose_name=_("products and services"), blank=True, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Contact.Language.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_actor = models.CharField(_("created by system"), max_length=150, blank=True)
+    sent_at = models.DateTimeField(_("first sent"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdraw_reason = models.TextField(_("why it was withdrawn"), blank=True, max_length=2000)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        ordering = ["-created_at", "-id"]
+        permissions = [("withdraw_invitation", _("Can withdraw a survey invitation"))]
+        indexes = [
+            models.Index(fields=["contact", "-created_at"], name="surveys_invitation_contact"),
+            models.Index(fields=["customer", "-created_at"], name="surveys_invitation_customer"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state="withdrawn") & Q(withdrawn_at__isnull=False))
+                | (~Q(state="withdrawn") & Q(withdrawn_at__isnull=True)),
+                name="surveys_invitation_withdrawn_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Invitation %(number)s") % {"number": self.pk})
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:invitation_detail", args=[self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class InvitationTokenQuerySet(models.QuerySet):
+    def usable(self, now: Any = None) -> "InvitationTokenQuerySet":
+        """Return the links that have not expired (the invitation may still refuse)."""
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class InvitationToken(models.Model):
+    """The link one email carried: the SHA-256 of its token and its own expiry."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", _("Invitation")
+        REMINDER = "reminder", _("Reminder")
+
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), on_delete=models.PROTECT, related_name="tokens"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIRST)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    email = models.ForeignKey(
+        OutboundEmail,
+        verbose_name=_("email"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    # When the answers were submitted through this link (the one that used it).
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    objects = InvitationTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey link")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @staticmethod
+    def default_expiry(now: Any = None) -> Any:
+        return (now or timezone.now()) + timedelta(days=settings.SURVEY_LINK_VALID_DAYS)
+
+
+class UnsubscribeToken(models.Model):
+    """A link that opts a contact out of surveys.
+
+    ``page`` links open a page that asks to confirm (its post carries a CSRF token);
+    ``one_click`` links take the RFC 8058 ``List-Unsubscribe-Post`` request, which
+    mail clients send without cookies, so that endpoint is exempt from CSRF and needs
+    a token of its own.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Unsubscribe page")
+        ONE_CLICK = "one_click", _("One-click unsubscribe")
+
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        related_name="unsubscribe_tokens",
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("invitation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unsubscribe_tokens",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unsubscribe link")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @staticmethod
+    def default_expiry(now: Any = None) -> Any:
+        return (now or timezone.now()) + timedelta(days=settings.UNSUBSCRIBE_LINK_VALID_DAYS)

@@ -1,0 +1,322 @@
+"""Questionnaires and their versions (9.1.2): what a survey asks, as a controlled document.
+
+A questionnaire is edited as a draft version; a draft is approved (who and when) before
+anything can be sent with it, and an approved version never changes again: editing
+makes the next draft, a copy of it. Survey text lives here, in the database, per
+language (``texts`` maps a language code to that language's strings), not in the
+``.po`` catalogue.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.history import record_history
+from core.records import VoidableModel
+from customers.models import Contact, Need
+
+Language = Contact.Language
+LANGUAGE_CODES = tuple(Language.values)
+DEFAULT_LANGUAGE = Language.ENGLISH.value
+
+
+def text_in(texts: Mapping[str, Mapping[str, str]] | None, language: str, key: str) -> str:
+    """Return one string of a ``texts`` map in ``language``, English when it has none."""
+    texts = texts or {}
+    value = (texts.get(language) or {}).get(key, "")
+    return value or (texts.get(DEFAULT_LANGUAGE) or {}).get(key, "")
+
+
+class Questionnaire(VoidableModel):
+    """A survey questionnaire; what it asks is in its versions."""
+
+    class Kind(models.TextChoices):
+        RELATIONSHIP = "relationship", _("Relationship (NPS)")
+        TRANSACTIONAL = "transactional", _("Transactional (CSAT)")
+        COMPLAINT = "complaint", _("Complaint handling")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    # The key of a built-in questionnaire (``surveys.design.builtin``); blank for others.
+    builtin = models.CharField(_("built-in key"), max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    history = record_history(no_db_index=["created_by", "voided_by"])
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "builtin", condition=~Q(builtin=""), name="surveys_questionnaire_builtin_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:questionnaire_detail", args=[self.pk])
+
+
+class VersionQuerySet(models.QuerySet):
+    def sendable(self) -> "VersionQuerySet":
+        """Return the versions a survey may be sent with: approved, of a live
+        questionnaire (the rule ``QuestionnaireVersion.send_refusal`` applies to one)."""
+        return self.filter(
+            status=QuestionnaireVersion.Status.APPROVED, questionnaire__voided_at__isnull=True
+        )
+
+
+class QuestionnaireVersion(models.Model):
+    """One version of a questionnaire: a draft, then approved and frozen.
+
+    ``frozen_at`` is when the first invitation was made with it; an approved version
+    takes no edit either way, the field says since when it has been in use. A newer
+    approved version retires the one before (it stays readable with its responses).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        RETIRED = "retired", _("Retired")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Language code -> its "title", "intro" and "thanks" strings.
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
+    change_note = models.TextField(_("what changed and why"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    frozen_at = models.DateTimeField(_("first used"), null=True, blank=True, editable=False)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True, editable=False)
+
+    history = record_history(no_db_index=["questionnaire", "created_by", "approved_by"])
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("questionnaire version")
+        ordering = ["questionnaire", "-number"]
+        permissions = [("approve_questionnaireversion", _("Can approve a questionnaire version"))]
+        constraints = [
+            models.UniqueConstraint(
+                "questionnaire", "number", name="surveys_version_number_unique"
+            ),
+            # One draft at a time: editing an approved version makes the next draft.
+            models.UniqueConstraint(
+                "questionnaire",
+                condition=Q(status="draft"),
+                name="surveys_version_one_draft",
+                violation_error_message=_("This questionnaire already has a draft."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(approved_at__isnull=False) & Q(approved_by__isnull=False)),
+                name="surveys_version_approval_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:version_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def text(self, language: str, key: str) -> str:
+        """Return the version's ``title``, ``intro`` or ``thanks`` in ``language``."""
+        return text_in(self.texts, language, key)
+
+    def title_in(self, language: str) -> str:
+        return self.text(language, "title") or self.questionnaire.name
+
+    def send_refusal(self) -> str:
+        """Return why nothing can be sent with this version now, or "" when it can."""
+        if self.questionnaire.is_voided:
+            return str(_("This questionnaire is void: nothing is sent with it."))
+        if self.status == self.Status.DRAFT:
+            return str(_("This version is a draft: it must be approved before it is sent."))
+        if self.status == self.Status.RETIRED:
+            return str(_("This version is retired: send the current approved version."))
+        return ""
+
+    def ordered_questions(self) -> list["Question"]:
+        """Return the questions in order (from the prefetch cache when there is one)."""
+        return sorted(self.questions.all(), key=lambda q: (q.position, q.pk))
+
+    def pages(self, questions: Iterable["Question"] | None = None) -> list[list["Question"]]:
+        """Return the questions split into the pages the customer answers them on.
+
+        A page ends before a question marked ``starts_page``, and before a question
+        shown on a condition of a score on the same page: the server decides whether
+        to show it from the answer already posted, so it works without JavaScript.
+        """
+        pages: list[list[Question]] = []
+        current: list[Question] = []
+        for question in questions if questions is not None else self.ordered_questions():
+            on_page = {q.pk for q in current}
+            if current and (question.starts_page or question.show_if_id in on_page):
+                pages.append(current)
+                current = []
+            current.append(question)
+        if current:
+            pages.append(current)
+        return pages
+
+
+class Question(models.Model):
+    """One question of a version, in its place; its texts are per language."""
+
+    class Kind(models.TextChoices):
+        NPS = "nps", _("Net Promoter Score (0-10)")
+        CSAT = "csat", _("Satisfaction, CSAT (1-5)")
+        CES = "ces", _("Customer effort, CES (1-7)")
+        LIKERT = "likert", _("Agreement scale (Likert)")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TEXT = "text", _("Free text")
+
+    SCORE_KINDS = (Kind.NPS, Kind.CSAT, Kind.CES, Kind.LIKERT)
+    CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
+    # The scale of each fixed score kind; a Likert scale has ``likert_points`` points.
+    SCALES: Mapping[str, tuple[int, int]] = {
+        Kind.NPS: (0, 10),
+        Kind.CSAT: (1, 5),
+        Kind.CES: (1, 7),
+    }
+    LIKERT_POINTS = (5, 7)
+
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    required = models.BooleanField(_("an answer is required"), default=False)
+    starts_page = models.BooleanField(_("starts a new page"), default=False)
+    # Language code -> its "text", "help", "low" and "high" strings; "low" and "high"
+    # label the ends of a score scale.
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
+    # A list of choices, each a "code" (what an answer stores) and "labels" (language
+    # code -> label).
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    likert_points = models.PositiveSmallIntegerField(_("points on the scale"), default=5)
+    show_if = models.ForeignKey(
+        "self",
+        verbose_name=_("shown only when this earlier score"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    show_if_min = models.SmallIntegerField(_("is at least"), null=True, blank=True)
+    show_if_max = models.SmallIntegerField(_("and at most"), null=True, blank=True)
+    needs = models.ManyToManyField(
+        Need, verbose_name=_("customer needs it measures"), blank=True, related_name="+"
+    )
+
+    history = record_history(no_db_index=["version", "show_if"])
+
+    class Meta:
+        verbose_name = _("question")
+        ordering = ["version", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(show_if__isnull=True)
+                | (Q(show_if_min__isnull=False) & Q(show_if_max__isnull=False)),
+                name="surveys_question_condition_has_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text_in(DEFAULT_LANGUAGE) or self.get_kind_display()
+
+    def text_in(self, language: str, key: str = "text") -> str:
+        return text_in(self.texts, language, key)
+
+    @property
+    def is_score(self) -> bool:
+        return self.kind in self.SCORE_KINDS
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    def scale(self) -> tuple[int, int] | None:
+        """Return the lowest and highest score of a score question, else None."""
+        if self.kind == self.Kind.LIKERT:
+            return (1, self.likert_points)
+        return self.SCALES.get(self.kind)
+
+    def choice_codes(self) -> list[str]:
+        return [choice["code"] for choice in self.choices or []]
+
+    def choice_labels(self, language: str) -> list[tuple[str, str]]:
+        """Return (code, label in ``language``) for each choice, English as fallback."""
+        return [
+            (
+                choice["code"],
+                (choice.get("labels") or {}).get(language)
+                or (choice.get("labels") or {}).get(DEFAULT_LANGUAGE, choice["code"]),
+            )
+            for choice in self.choices or []
+        ]
+
+    def shown_for(self, scores: Mapping[int, Any]) -> bool:
+        """Return whether the question is shown, given the scores answered so far
+        (question id -> score). Unconditional questions are always shown; a
+        conditional one only when its earlier score was given and is in range."""
+        if self.show_if_id is None:
+            return True
+        score = scores.get(self.show_if_id)
+        if score is None or self.show_if_min is None or self.show_if_max is None:
+            return False
+        return self.show_if_min <= score <= self.show_if_max
