@@ -79,6 +79,8 @@ EMAIL_PURPOSES = {
     "feedback form link": gettext_lazy("Feedback form link"),
     "password_reset": gettext_lazy("Password reset"),
     "re-check due": gettext_lazy("Re-check due"),
+    "survey invitation": gettext_lazy("Survey invitation"),
+    "survey reminder": gettext_lazy("Survey reminder"),
 }
 # The system actors (commands, tasks) that queue emails, in words.
 SYSTEM_ACTORS = {"command load_demo": gettext_lazy("the system (demo data)")}
