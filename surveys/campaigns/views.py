@@ -60,7 +60,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("surveys.withdraw_invitation")
 @require_http_methods(["GET", "POST"])
-def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask why, then withdraw the invitation: its links stop working at once."""
     invitation = get_object_or_404(Invitation, pk=pk)
     form = WithdrawForm(request.POST or None)
@@ -130,7 +130,7 @@ def _sent_message(invitation: Invitation) -> str:
 
 @permission_required("surveys.add_invitation")
 @require_http_methods(["GET", "POST"])
-def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_send_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose an approved version and email the contact an invitation to answer it;
     why it cannot be sent shows before anything is submitted."""
     contact = get_object_or_404(Contact.objects.select_related("customer"), pk=pk)
