@@ -40,7 +40,8 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an invitation: whom it went to, what was recorded of them then, each email
     and its link's dates (never the link), the response, and the opt-outs it caused."""
     try:
-        invitation = selectors.invitation_detail(pk)
+        # Annotated with its progress (``selectors.with_progress``).
+        invitation: Any = selectors.invitation_detail(pk)
     except Invitation.DoesNotExist as exc:
         raise Http404 from exc
     user = acting_user(request)

@@ -4,7 +4,9 @@ count for 3 rows as for 30."""
 import pytest
 
 from surveys.design.models import Question
-from surveys.responses.models import Answer
+from surveys.responses.models import Answer, Response
+from surveys.responses.selectors import responses_matching
+from tests.customers.test_indexes import plan
 from tests.queries import Pin, assert_pinned
 from tests.surveys.campaigns.answers import respond
 from tests.surveys.factories import QuestionFactory, invite, nps_version
@@ -65,3 +67,12 @@ def test_the_page_makes_as_many_queries_for_30_rows_as_for_3(
     client, quality_manager, django_assert_num_queries, pin
 ):
     assert_pinned(client, quality_manager, django_assert_num_queries, pin)
+
+
+@pytest.mark.postgres
+def test_the_responses_search_reads_answers_contacts_and_customers_from_indexes():
+    found = plan(responses_matching("lotus", Response.objects.all()))
+
+    assert "Bitmap Index Scan on surveys_answer_text_trgm" in found
+    assert "customers_customer_name_trgm" in found
+    assert "customers_contact_email_trgm" in found
