@@ -122,7 +122,7 @@ def _sent_message(invitation: Invitation) -> str:
     if email_id is None:
         return said
     return format_html(
-        '{} <a href="{}">{}</a>',
+        '{} <a class="alert-link" href="{}">{}</a>',
         said,
         reverse("feedback:communication_email", args=[email_id]),
         _("See the email in the communication log."),
