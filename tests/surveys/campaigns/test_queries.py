@@ -6,7 +6,13 @@ import pytest
 from core.roles import Role
 from surveys.campaigns.models import InvitationToken, UnsubscribeToken
 from surveys.campaigns.services import invitation_email, invitation_withdraw
-from tests.factories import ContactFactory, ProductServiceFactory, SegmentFactory, UserFactory
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    ProductServiceFactory,
+    SegmentFactory,
+    UserFactory,
+)
 from tests.queries import Pin, assert_pinned
 from tests.surveys.campaigns.answers import respond
 from tests.surveys.factories import invite, nps_version
@@ -54,6 +60,20 @@ def reminders(count, invitation):
     )
 
 
+def customer_surveys(count, customer):
+    """Invitations to the customer's contacts, some answered, some partly: the
+    timeline's entries."""
+    version = nps_version()
+    for n in range(count):
+        invitation, _ = invite(version=version, contact=ContactFactory(customer=customer))
+        if n % 3:
+            respond(invitation, complete=n % 3 == 1)
+
+
+def a_customer(user):
+    return CustomerFactory(account_owner=user)
+
+
 def an_invitation(user):
     return invite(by=user)[0]
 
@@ -75,6 +95,8 @@ PINS = [
     Pin("surveys:invitation_detail", reminders, 9, record=an_invitation),
     # The contact's page reads its invitations (and how many) in one query more.
     Pin("customers:contact_detail", contact_invitations, 8, record=a_contact),
+    # The customer's timeline reads its invitations and responses in a query each.
+    Pin("customers:customer_detail", customer_surveys, 21, record=a_customer),
 ]
 
 
