@@ -435,3 +435,19 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_withdrawing_an_invitation_that_does_not_exist_is_404(signed_in):
+    missing = reverse("surveys:invitation_withdraw", args=[999999])
+
+    assert signed_in.get(missing).status_code == 404
+    assert signed_in.post(missing, {"reason": "Gone"}).status_code == 404
+
+
+def test_the_withdraw_page_asks_why(signed_in):
+    invitation, _ = invite()
+
+    html = signed_in.get(withdraw_url(invitation)).content.decode()
+
+    assert "Why is this invitation withdrawn?" in html
+    assert "Withdraw the invitation" in html
