@@ -7,6 +7,8 @@ app fills them in its ``AppConfig.ready()``, so no lower app imports a higher on
 - ``home_panels``: what the home page shows each role.
 - ``customer_timeline``: sources of dated entries on a customer's page.
 - ``record_actions``: buttons offered on a record's page ("raise an action").
+- ``record_sections``: sections a higher app adds to a record's page (a contact's
+  survey invitations), each a template with its own context.
 - ``search``: the kinds of record the header search finds, each read by its app's
   own selector.
 - ``choosers``: the kinds of record a form or a filter chooses by typing (customers,
@@ -131,6 +133,21 @@ class RecordAction(Entry):
 
 
 @dataclass(frozen=True)
+class RecordSection(Entry):
+    """A section of the page of a record of ``model`` ("app_label.model").
+
+    ``context(record, user)`` is the higher app's read (its selector) of what
+    ``template`` shows; it runs only for readers holding ``permission``.
+    """
+
+    model: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any]]
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class SearchProvider(Entry):
     """A kind of record the header search finds.
 
@@ -221,6 +238,7 @@ navigation: Registry[NavItem] = Registry("navigation")
 home_panels: Registry[HomePanel] = Registry("home panels")
 customer_timeline: Registry[TimelineSource] = Registry("customer timeline")
 record_actions: Registry[RecordAction] = Registry("record actions")
+record_sections: Registry[RecordSection] = Registry("record sections")
 search: Registry[SearchProvider] = Registry("search")
 choosers: Registry[ChooserSource] = Registry("choosers")
 personal_data: Registry[PersonalDataPlace] = Registry("personal data")
@@ -252,6 +270,16 @@ def actions_for(record: models.Model, user: Any) -> list[tuple["str | Promise", 
         (action.label, action.url(record))
         for action in record_actions
         if action.model == label and _allowed(user, action.permission) and action.applies(record)
+    ]
+
+
+def sections_for(record: models.Model, user: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Return (template, context) of each section the user may read on the record's page."""
+    label = record._meta.label_lower
+    return [
+        (section.template, section.context(record, user))
+        for section in record_sections
+        if section.model == label and _allowed(user, section.permission)
     ]
 
 

@@ -7,3 +7,10 @@ class SurveysConfig(AppConfig):
 
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from surveys.campaigns import hooks as campaigns  # noqa: PLC0415
+        from surveys.responses import hooks as responses  # noqa: PLC0415
+
+        campaigns.register()
+        responses.register()

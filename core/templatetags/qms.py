@@ -6,11 +6,13 @@ from typing import Any
 from django import template
 from django.core.paginator import Page
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from core.history import history_entries
-from core.registries import actions_for
+from core.registries import actions_for, sections_for
 
 register = template.Library()
 
@@ -25,6 +27,18 @@ def record_history(record: models.Model) -> dict[str, Any]:
 def record_actions(context: dict[str, Any], record: models.Model) -> dict[str, Any]:
     """Offer the actions higher apps registered for this kind of record."""
     return {"actions": actions_for(record, context["request"].user)}
+
+
+@register.simple_tag(takes_context=True)
+def record_sections(context: dict[str, Any], record: models.Model) -> SafeString:
+    """Show the sections higher apps registered for this kind of record, in order."""
+    request = context["request"]
+    parts = [
+        render_to_string(template, {"record": record, **extra}, request=request)
+        for template, extra in sections_for(record, request.user)
+    ]
+    # Each part is a rendered template (safe, escaped by its own autoescaping).
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 @register.simple_tag

@@ -41,7 +41,8 @@ def test_an_empty_or_one_character_search_shows_a_hint_and_no_records(
     assert response.status_code == 200
     assert "Widget W" not in main(response)
     kinds = (
-        "customers, contacts, needs, requirements, commitments, feedback, communications, widgets"
+        "customers, contacts, needs, requirements, commitments, feedback, communications, "
+        "survey responses, widgets"
     )
     assert f"among: {kinds}." in main(response)
     if text.strip():
@@ -80,7 +81,7 @@ def test_a_later_app_adds_its_records_through_the_registry(client, quality_manag
     assert "1 record matches." in html
     assert (
         "Nothing found among: customers, contacts, needs, requirements, commitments, feedback, "
-        "communications." in html
+        "communications, survey responses." in html
     )
 
 

@@ -26,6 +26,7 @@ TRIGRAM = {
     "feedback_feedbackitem_sender_email_trgm": ("feedback_feedbackitem", "sender_email"),
     "feedback_communication_summary_trgm": ("feedback_communication", "summary"),
     "feedback_communication_details_trgm": ("feedback_communication", "details"),
+    "surveys_answer_text_trgm": ("surveys_answer", "text"),
 }
 
 

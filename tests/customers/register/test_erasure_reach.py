@@ -13,9 +13,13 @@ from core.email import email_queue
 from core.models import OutboundEmail
 from core.roles import Role
 from customers.models import Contact, Customer, ImportJob, SuppressedEmail, email_hash
+from surveys.campaigns.models import Invitation
+from surveys.responses.models import Answer
 from tests.customers.register.conftest import upload
 from tests.erasure import not_allowed, places_holding
 from tests.factories import CustomerFactory, UserFactory
+from tests.surveys.campaigns.answers import respond
+from tests.surveys.factories import nps_version
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +92,20 @@ def test_after_an_erasure_no_table_and_no_stored_file_holds_the_person(
         template="widget_notice",
         context={"name": manager.full_name, "widget": {"name": NAME}, "link": "x"},
     )
+    # A survey sent by hand from her page, answered with text that names her.
+    version = nps_version()
+    client.post(reverse("surveys:invitation_send", args=[contact.pk]), {"version": version.pk})
+    respond(
+        Invitation.objects.get(contact=contact),
+        score=3,
+        text=f"Call {NAME} on {PHONE} or write to {EMAIL}: Quennell knows the order.",
+    )
     before = places_holding(NAME_BEFORE, NAME, EMAIL_BEFORE, EMAIL, PHONE)
-    assert {"customers.HistoricalContact.name", "admin.LogEntry.object_repr"} <= {
-        item.where.split(" ")[0] for item in before
-    }
+    assert {
+        "customers.HistoricalContact.name",
+        "admin.LogEntry.object_repr",
+        "surveys.Answer.text",
+    } <= {item.where.split(" ")[0] for item in before}
     assert any(item.where.startswith("file imports/") for item in before)
     assert any(item.where.startswith("customers.ImportJob.preview") for item in before)
 
@@ -112,7 +126,8 @@ def test_after_an_erasure_no_table_and_no_stored_file_holds_the_person(
     assert Contact.objects.get(pk=contact.pk).is_erased
     assert Contact.objects.get(email="bob@acme.example").name == "Bob Other"
     assert SuppressedEmail.objects.in_force().filter(email_hash=email_hash(EMAIL)).exists()
-    assert OutboundEmail.objects.count() == 2
+    assert OutboundEmail.objects.count() == 3
+    assert Answer.objects.filter(response__contact=contact, score=3).exists()
     assert LogEntry.objects.count() == 2
     for job in (imported, checked):
         job.refresh_from_db()

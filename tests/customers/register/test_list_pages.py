@@ -209,9 +209,9 @@ def test_the_customer_page_pages_its_contacts_and_keeps_the_tab(
     NeedFactory.create_batch(3, customer=customer)
     url = customer.get_absolute_url()
 
-    # Three of them read the timeline's feedback items, communications and emails
-    # (the feedback app's registry entries).
-    with django_assert_num_queries(20) as first_queries:
+    # Five of them read the timeline's feedback items, communications and emails (the
+    # feedback app's registry entries), and survey invitations and responses.
+    with django_assert_num_queries(22) as first_queries:
         first = signed_in.get(url).content.decode()
     with django_assert_num_queries(len(first_queries)):
         second = signed_in.get(url, {"tab": "contacts", "page": "2"}).content.decode()

@@ -192,27 +192,28 @@ PINS = [
     # counts come with the customer); a tab with no rows reads nothing. The history
     # tab also reads the contacts' history rows and the erasures, and the contacts its
     # entries name. One more for the imports that wrote the history rows shown. The
-    # timeline reads the feedback app's items, communications and emails, one query each.
-    Pin("customers:customer_detail", customer_related, 24, record=customer_of),
+    # timeline reads the feedback app's items, communications and emails, and the
+    # surveys' invitations and responses, one query each.
+    Pin("customers:customer_detail", customer_related, 26, record=customer_of),
     # Another page of a tab, or of the history, reads the same.
     Pin(
         "customers:customer_detail",
         customer_related,
-        24,
+        26,
         {"tab": "contacts", "page": "2"},
         record=customer_of,
     ),
     Pin(
         "customers:customer_detail",
         contact_history,
-        19,
+        21,
         {"tab": "history", "page": "2"},
         record=customer_of,
     ),
     # One query names every account owner the history shows, not one per row.
-    Pin("customers:customer_detail", customer_owner_changes, 18, record=customer_of),
+    Pin("customers:customer_detail", customer_owner_changes, 20, record=customer_of),
     # One more names the imports that wrote contacts' rows, whatever their number.
-    Pin("customers:customer_detail", contact_history, 19, record=customer_of),
+    Pin("customers:customer_detail", contact_history, 21, record=customer_of),
 ]
 
 
