@@ -6,10 +6,11 @@ records an opt-out. Every page speaks the contact's language; a link that opens
 nothing speaks the browser's.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,7 +25,7 @@ from surveys.campaigns.links import LinkState, SurveyLink
 from surveys.campaigns.models import UnsubscribeToken
 from surveys.campaigns.services import contact_unsubscribe
 from surveys.design.models import Question, QuestionnaireVersion
-from surveys.responses.forms import ACTIONS, NEXT, SAVE, SEND, TAMPERED, AnswerForm, field_name
+from surveys.responses.forms import ACTIONS, NEXT, SAVE, TAMPERED, AnswerForm, field_name
 from surveys.responses.models import Answer, Response
 from surveys.responses.paging import Paging, scores_of
 from surveys.responses.services import LinkNotOpen, response_save
@@ -132,6 +133,43 @@ def _score_chosen(request: HttpRequest, paging: Paging, number: int) -> dict[str
     return {field_name(first): str(score)}
 
 
+@dataclass
+class _Survey:
+    """What one request to the answer page works with."""
+
+    link: SurveyLink
+    token: str
+    version: QuestionnaireVersion
+    paging: Paging
+    saved: list[Answer]
+    scores: dict[int, int]
+    reached: int
+    default: int
+
+    def form(
+        self, request: HttpRequest, number: int, data: Any = None, partial: bool = False
+    ) -> AnswerForm:
+        """Return the form of page ``number`` with the saved answers (the email's score
+        preselected on an unposted first page)."""
+        questions = self.paging.shown(number, self.scores)
+        initial = {"page": number, **_initial(questions, self.saved)}
+        if data is None:
+            initial.update(_score_chosen(request, self.paging, number))
+        return AnswerForm(
+            data,
+            questions=questions,
+            language=self.version_language,
+            pages=self.reached,
+            partial=partial,
+            initial=initial,
+        )
+
+    @property
+    def version_language(self) -> str:
+        invitation = self.link.invitation
+        return invitation.language if invitation is not None else translation.get_language()
+
+
 @public_page(limit="public.survey", language=_survey_language)
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
@@ -140,115 +178,108 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if link.state == LinkState.ANSWERED and request.method == "POST":
         # A double click or a retried post of a sent survey: it is answered already.
         return redirect(_with_language(reverse("surveys_public:thanks", args=[token])))
-    if link.state != LinkState.OPEN or link.token is None or link.invitation is None:
+    if link.state != LinkState.OPEN or link.invitation is None:
         return _closed(request, link.state)
     invitation = link.invitation
-    version = (
-        QuestionnaireVersion.objects.select_related("questionnaire")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by()))
-        .get(pk=invitation.version_id)
-    )
+    version = invitation.version
+    # The questions in one query; the version came with the link.
+    prefetch_related_objects([version], Prefetch("questions", queryset=Question.objects.order_by()))
     paging = Paging.of(version)
     response = links.response_of(invitation)
     saved = list(response.answers.all()) if response is not None else []
     scores = scores_of(saved)
     reached = min(response.page if response is not None else 1, paging.count)
-    default = reached if paging.shown(reached, scores) else paging.first_page()
-    language = invitation.language
-
-    def form_for(number: int, data: Any = None, partial: bool = False) -> AnswerForm:
-        questions = paging.shown(number, scores)
-        initial = {"page": number, **_initial(questions, saved)}
-        if data is None:
-            initial.update(_score_chosen(request, paging, number))
-        return AnswerForm(
-            data,
-            questions=questions,
-            language=language,
-            pages=reached,
-            partial=partial,
-            initial=initial,
-        )
-
-    if request.method == "POST":
-        number = _int(request.POST.get("page")) or 0
-        action = request.POST.get("action", NEXT)
-        form = form_for(number, request.POST, partial=action == SAVE)
-        if action not in ACTIONS:
-            form.add_error(None, TAMPERED)
-        if form.is_valid():
-            posted = form.answers()
-            after = {
-                **{pk: s for pk, s in scores.items() if pk not in posted},
-                **{pk: v for pk, v in posted.items() if isinstance(v, int)},
-            }
-            following = paging.next_page(number, after)
-            submit = following is None and action != SAVE
-            try:
-                response = response_save(
-                    token=link.token, page=number, answers=posted, submit=submit
-                )
-            except LinkNotOpen as refused:
-                return _closed(request, refused.state)
-            except ValidationError as refusal:
-                form.add_error(None, refusal)
-            else:
-                if response.is_complete:
-                    return redirect(_with_language(reverse("surveys_public:thanks", args=[token])))
-                if action == SAVE:
-                    return render_public(
-                        request,
-                        "surveys/public/saved.html",
-                        {"version": version, "language": language, "link": link.token},
-                    )
-                path = reverse("surveys_public:answer", args=[token])
-                return redirect(_with_language(path, **{PAGE_PARAM: following}))
-        elif form.has_error("__all__", "tampered") or not form.questions:
-            # A post not made with this page: the page reached, fresh, says so.
-            form = form_for(default)
-            form.add_error(None, TAMPERED)
-        number = _int(form["page"].value()) or default
-    else:
-        number = _int(request.GET.get(PAGE_PARAM)) or default
-        if not 1 <= number <= reached or not paging.shown(number, scores):
-            number = default
-        form = form_for(number)
-    return _answer_page(
-        request, form, version=version, paging=paging, number=number, scores=scores, token=token
+    survey = _Survey(
+        link=link,
+        token=token,
+        version=version,
+        paging=paging,
+        saved=saved,
+        scores=scores,
+        reached=reached,
+        default=reached if paging.shown(reached, scores) else paging.first_page(),
     )
+    if request.method == "POST":
+        return _answer_post(request, survey)
+    number = _int(request.GET.get(PAGE_PARAM)) or survey.default
+    if not 1 <= number <= reached or not paging.shown(number, scores):
+        number = survey.default
+    return _answer_page(request, survey, survey.form(request, number), number=number)
 
 
-def _answer_page(  # noqa: PLR0913 (what the page shows)
+def _answer_post(request: HttpRequest, survey: _Survey) -> HttpResponse:  # noqa: PLR0911 (one outcome each)
+    """Save the posted page and move on, or show it again with what is wrong."""
+    number = _int(request.POST.get("page")) or 0
+    action = request.POST.get("action", NEXT)
+    form = survey.form(request, number, request.POST, partial=action == SAVE)
+    if action not in ACTIONS or (
+        not form.is_valid() and form.has_error(NON_FIELD_ERRORS, "tampered")
+    ):
+        # A post not made with this page: the page reached, fresh, says so.
+        return _answer_page(
+            request,
+            survey,
+            survey.form(request, survey.default),
+            number=survey.default,
+            refusal=TAMPERED,
+        )
+    if not form.is_valid():
+        return _answer_page(request, survey, form, number=number)
+    posted = form.answers()
+    after = {
+        **{pk: s for pk, s in survey.scores.items() if pk not in posted},
+        **{pk: v for pk, v in posted.items() if isinstance(v, int)},
+    }
+    following = survey.paging.next_page(number, after)
+    try:
+        response = response_save(
+            token=survey.link.token,  # type: ignore[arg-type]  # an open link has its row
+            page=number,
+            answers=posted,
+            submit=following is None and action != SAVE,
+        )
+    except LinkNotOpen as refused:
+        return _closed(request, refused.state)
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return _answer_page(request, survey, form, number=number)
+    if response.is_complete:
+        return redirect(_with_language(reverse("surveys_public:thanks", args=[survey.token])))
+    if action == SAVE:
+        return render_public(request, "surveys/public/saved.html", {"link": survey.link.token})
+    path = reverse("surveys_public:answer", args=[survey.token])
+    return redirect(_with_language(path, **{PAGE_PARAM: following}))
+
+
+def _answer_page(
     request: HttpRequest,
+    survey: _Survey,
     form: AnswerForm,
     *,
-    version: QuestionnaireVersion,
-    paging: Paging,
     number: int,
-    scores: dict[int, int],
-    token: str,
+    refusal: Any = None,
 ) -> HttpResponse:
     language = translation.get_language()
+    paging, scores = survey.paging, survey.scores
     previous = paging.previous_page(number, scores)
-    back_url = (
-        _with_language(reverse("surveys_public:answer", args=[token]), **{PAGE_PARAM: previous})
-        if previous
-        else ""
-    )
+    path = reverse("surveys_public:answer", args=[survey.token])
     return render_public(
         request,
         "surveys/public/answer.html",
         {
             "form": form,
-            "title": version.title_in(language),
-            "intro": version.text(language, "intro") if number == paging.first_page() else "",
+            "refusal": refusal,
+            "title": survey.version.title_in(language),
+            "intro": survey.version.text(language, "intro")
+            if number == paging.first_page()
+            else "",
             "items": _items(form, language),
             "number": number,
             "count": paging.count,
             # The last page the saved scores lead to offers "Send"; a score posted here
             # that opens a later page takes the customer there instead.
             "last": paging.next_page(number, {**scores, **scores_of_form(form)}) is None,
-            "back_url": back_url,
+            "back_url": _with_language(path, **{PAGE_PARAM: previous}) if previous else "",
         },
     )
 

@@ -45,9 +45,7 @@ class Paging:
 
     def next_page(self, number: int, scores: Scores) -> int | None:
         """Return the first page after ``number`` with a question to show, or None."""
-        return next(
-            (n for n in range(number + 1, self.count + 1) if self.shown(n, scores)), None
-        )
+        return next((n for n in range(number + 1, self.count + 1) if self.shown(n, scores)), None)
 
     def previous_page(self, number: int, scores: Scores) -> int | None:
         """Return the last page before ``number`` with a question to show, or None."""

@@ -28,7 +28,7 @@ from surveys.responses.paging import Paging, scores_of
 AnswerValue = int | list[str] | str | None
 
 
-class LinkNotOpen(Exception):  # noqa: N818 (a refusal, named for what it says)
+class LinkNotOpen(Exception):
     """The link cannot take answers: expired, withdrawn, or its survey is answered."""
 
     def __init__(self, state: LinkState) -> None:
