@@ -13,8 +13,8 @@ from tests.surveys.factories import QuestionFactory, VersionFactory, approve, in
 
 def one_page_survey() -> tuple[Any, str, Question]:
     """Return an invitation to a one-page CSAT survey, its token and its question."""
-    version = VersionFactory()
-    question = QuestionFactory(version=version, kind=Question.Kind.CSAT)
+    version: Any = VersionFactory()
+    question: Any = QuestionFactory(version=version, kind=Question.Kind.CSAT)
     approve(version)
     invitation, token = invite(version=version)
     return invitation, token, question

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from surveys.campaigns.links import LinkState
 from surveys.campaigns.models import InvitationToken
@@ -15,6 +15,13 @@ from tests.factories import UserFactory
 from tests.surveys.factories import invite, nps_version, reminder_token
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The refusals are matched in English, whatever an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
