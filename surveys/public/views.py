@@ -158,14 +158,14 @@ class _Survey:
         return AnswerForm(
             data,
             questions=questions,
-            language=self.version_language,
+            language=self.language,
             pages=self.reached,
             partial=partial,
             initial=initial,
         )
 
     @property
-    def version_language(self) -> str:
+    def language(self) -> str:
         invitation = self.link.invitation
         return invitation.language if invitation is not None else translation.get_language()
 

@@ -256,3 +256,61 @@ def test_the_answer_page_makes_a_fixed_number_of_queries(client, django_assert_n
         page = client.get(answer_url(token))
 
     assert page.status_code == 200
+
+
+def conditional_only_version():
+    """Return a version whose second page only asks detractors, then a third page."""
+    version = VersionFactory()
+    nps = QuestionFactory(version=version, position=1, kind=Question.Kind.NPS)
+    improve = QuestionFactory(
+        version=version,
+        position=2,
+        kind=Question.Kind.TEXT,
+        show_if=nps,
+        show_if_min=0,
+        show_if_max=6,
+    )
+    last = QuestionFactory(version=version, position=3, kind=Question.Kind.CSAT, starts_page=True)
+    return approve(version), nps, improve, last
+
+
+def test_a_page_with_nothing_to_show_is_skipped_on_the_server(client):
+    version, nps, improve, last = conditional_only_version()
+    assert len(version.pages()) == 3
+    _invitation, token = invite(version=version)
+
+    moved = client.post(answer_url(token), {"page": 1, "action": "next", field(nps): 9})
+
+    assert "page=3" in moved["Location"]
+    third = client.get(moved["Location"]).content.decode()
+    assert "Page 3 of 3" in third
+    assert field(improve) not in third
+    back = client.get(answer_url(token, page=2)).content.decode()
+    assert "Page 3 of 3" in back  # the skipped page cannot be opened either
+    sent = client.post(answer_url(token), {"page": 3, "action": "send", field(last): 4})
+    assert sent.status_code == 302
+    assert Response.objects.get().is_complete
+
+
+def test_a_detractors_score_posted_with_send_goes_on_to_the_question_it_opens(client):
+    version = VersionFactory()
+    nps = QuestionFactory(version=version, position=1, kind=Question.Kind.NPS)
+    improve = QuestionFactory(
+        version=version,
+        position=2,
+        kind=Question.Kind.TEXT,
+        show_if=nps,
+        show_if_min=0,
+        show_if_max=6,
+    )
+    approve(version)
+    _invitation, token = invite(version=version)
+    assert "Send my answers" in client.get(answer_url(token)).content.decode()
+
+    moved = client.post(answer_url(token), {"page": 1, "action": "send", field(nps): 2})
+
+    assert "page=2" in moved["Location"]
+    assert not Response.objects.get().is_complete
+    asked = client.get(moved["Location"]).content.decode()
+    assert "Send my answers" in asked
+    assert f'name="{field(improve)}"' in asked
