@@ -4,7 +4,9 @@ rest with the keyboard alone, in English and in Hindi."""
 import pytest
 
 from core.models import OutboundEmail
+from surveys.campaigns import links
 from surveys.responses.models import Answer, Response
+from tests.factories import ContactFactory
 from tests.surveys.factories import invite, nps_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,3 +110,21 @@ def test_a_refused_page_focuses_its_error_summary_and_passes_the_checks(
     visit(name="refused")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert not Response.objects.exists()
+
+
+def test_the_unsubscribe_and_closed_link_pages_pass_the_checks_on_a_phone(page, visit):
+    contact = ContactFactory(language="hi")
+    made = links.unsubscribe_tokens_create(contact=contact)
+    page.set_viewport_size(PHONE)
+
+    visit(f"/p/unsubscribe/{made['page']}/", name="unsubscribe")
+    assert fits_the_screen(page)
+    tab_to(page, lambda f: f[0] == "BUTTON")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    visit(name="unsubscribed")
+    contact.refresh_from_db()
+    assert contact.opted_out
+    visit(f"/p/unsubscribe/one-click/{made['one_click']}/", name="one-click-after")
+    visit("/p/survey/not-a-token/", name="unknown-link", status=404)
+    visit("/p/unsubscribe/not-a-token/", name="unknown-unsubscribe", status=404)
