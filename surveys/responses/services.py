@@ -47,11 +47,11 @@ def _fields_of(question: Question, value: AnswerValue) -> dict[str, Any] | None:
         return {"score": value, "choices": [], "text": ""}
     if question.is_choice:
         codes = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        if not codes or not all(isinstance(code, str) for code in codes):
-            raise ValidationError(_("A choice was not one of those offered."))
         offered = question.choice_codes()
-        if any(code not in offered for code in codes) or (
-            question.kind == Question.Kind.SINGLE and len(codes) > 1
+        if (
+            not codes
+            or not all(isinstance(c, str) and c in offered for c in codes)
+            or (question.kind == Question.Kind.SINGLE and len(codes) > 1)
         ):
             raise ValidationError(_("A choice was not one of those offered."))
         return {"score": None, "choices": codes, "text": ""}
