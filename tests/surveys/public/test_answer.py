@@ -1,6 +1,8 @@
 """The answer page: shown on GET without a write, saved page by page on POST."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from surveys.design.models import Question
 from surveys.responses.models import Answer, Response
@@ -56,10 +58,13 @@ def test_opening_a_link_writes_nothing_and_never_uses_it(client, method):
     _invitation, token = invite(version=version)
     before = counts()
 
-    for query in ({}, {"score": 9}, {"page": 2}):
-        shown = getattr(client, method)(answer_url(token, **query))
-        assert shown.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        for query in ({}, {"score": 9}, {"page": 2}):
+            shown = getattr(client, method)(answer_url(token, **query))
+            assert shown.status_code == 200
 
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert not writes
     assert counts() == before
     assert used_times() == [None]
     assert not Response.objects.exists()
