@@ -18,9 +18,16 @@ NODE_STAMP := node_modules/.installed
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 # What `make messages` leaves out: other apps and the staff pages, not translated yet.
+# Of surveys, the customer's side is in: its public pages, the answer form and the
+# service that saves answers.
 MESSAGES_IGNORE := .venv/* node_modules/* var/* tests/* bench/* scripts/* static/* \
-	customers/* surveys/* improvements/* qms/* core/templates/* templates/registration/* \
-	feedback/templates/feedback/complaints/* feedback/templates/feedback/communication/*
+	customers/* improvements/* qms/* core/templates/* templates/registration/* \
+	feedback/templates/feedback/complaints/* feedback/templates/feedback/communication/* \
+	surveys/design/* surveys/campaigns/* surveys/migrations/* surveys/templates/surveys/design/* \
+	surveys/templates/surveys/campaigns/* surveys/templates/surveys/responses/* \
+	surveys/responses/models.py surveys/responses/views.py surveys/responses/selectors.py \
+	surveys/responses/hooks.py surveys/responses/demo.py surveys/responses/metrics.py \
+	surveys/responses/evidence.py surveys/responses/filters.py surveys/responses/urls.py
 
 check-system:
 	@scripts/check-system "$(PYTHON)"

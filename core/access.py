@@ -29,6 +29,10 @@ PUBLIC_URL_NAMES = frozenset(
         "feedback_public:form_more",
         "feedback_public:status",
         "feedback_public:received",
+        "surveys_public:answer",
+        "surveys_public:thanks",
+        "surveys_public:unsubscribe",
+        "surveys_public:one_click",
     }
 )
 
