@@ -7,3 +7,9 @@ class SurveysConfig(AppConfig):
 
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        # Each register fills the registries and connects its signals in its own hook.
+        from surveys.design import hooks as design  # noqa: PLC0415
+
+        design.register()
