@@ -72,6 +72,23 @@ def questionnaire_update(
 # Draft versions --------------------------------------------------------------------------
 
 
+def _stripped(texts: Mapping[str, Any]) -> Any:
+    """Return a ``texts`` map without blank strings and the spaces around the others;
+    anything else is left for the model's checks to refuse."""
+    if not isinstance(texts, Mapping):
+        return texts
+    return {
+        language: {
+            key: value.strip() if isinstance(value, str) else value
+            for key, value in strings.items()
+            if not isinstance(value, str) or value.strip()
+        }
+        if isinstance(strings, Mapping)
+        else strings
+        for language, strings in texts.items()
+    }
+
+
 def _draft(version: QuestionnaireVersion) -> QuestionnaireVersion:
     """Return the version's stored row, locked, if it is a draft that takes edits."""
     stored = lock_stored(version, "questionnaire")
@@ -92,10 +109,7 @@ def version_texts_update(
     """Set a draft's title, introduction and thank-you text in each language, and the
     note on what changed."""
     stored = _draft(version)
-    stored.texts = {
-        language: {key: value.strip() for key, value in strings.items() if value.strip()}
-        for language, strings in texts.items()
-    }
+    stored.texts = _stripped(texts)
     stored.change_note = change_note.strip()
     stored.full_clean()
     attribute_change(stored, by=by)
@@ -122,10 +136,7 @@ class QuestionFields:
 def _fill(question: Question, fields: QuestionFields, by: Any) -> Question:
     """Put the fields on the question, check it whole, save it and its needs."""
     question.kind = fields.kind
-    question.texts = {
-        language: {key: value.strip() for key, value in strings.items() if value.strip()}
-        for language, strings in fields.texts.items()
-    }
+    question.texts = _stripped(fields.texts)
     question.required = fields.required
     question.starts_page = fields.starts_page
     question.choices = list(fields.choices) if fields.kind in Question.CHOICE_KINDS else []
