@@ -63,7 +63,8 @@ def test_every_string_is_in_english_and_in_hindi():
         version = questionnaire.versions.get()
         assert version.approval_refusals() == []
         for key in ("title", "intro", "thanks"):
-            assert version.texts["en"][key] and DEVANAGARI.search(version.texts["hi"][key]), key
+            assert version.texts["en"][key], key
+            assert DEVANAGARI.search(version.texts["hi"][key]), key
         for question in version.ordered_questions():
             english, hindi = question.texts["en"], question.texts["hi"]
             assert set(english) == set(hindi), question
@@ -72,7 +73,8 @@ def test_every_string_is_in_english_and_in_hindi():
             if question.is_score:
                 assert {"low", "high"} <= set(english)
             for choice in question.choices:
-                assert choice["labels"]["en"] and DEVANAGARI.search(choice["labels"]["hi"])
+                assert choice["labels"]["en"]
+                assert DEVANAGARI.search(choice["labels"]["hi"])
 
 
 def test_the_relationship_survey_asks_detractors_what_to_improve_first():

@@ -64,7 +64,8 @@ def test_a_condition_on_an_earlier_score_in_range_is_kept(draft, manager):
         version=draft, by=manager, fields=free_text(show_if=nps, show_if_min=0, show_if_max=6)
     )
     assert (asked.show_if, asked.show_if_min, asked.show_if_max) == (nps, 0, 6)
-    assert asked.shown_for({nps.pk: 6}) and not asked.shown_for({nps.pk: 7})
+    assert asked.shown_for({nps.pk: 6})
+    assert not asked.shown_for({nps.pk: 7})
 
 
 @pytest.mark.parametrize(("least", "most"), [(-1, 6), (0, 11), (7, 6)])
@@ -349,7 +350,7 @@ def test_a_voided_questionnaire_takes_no_edit_nor_new_draft(manager):
 def test_a_new_draft_copies_questions_choices_needs_and_remaps_conditions(manager):
     version = nps_version(approved=False)
     need = NeedFactory()
-    nps, improve, single, *_rest = version.ordered_questions()
+    nps, _improve, _single, *_rest = version.ordered_questions()
     nps.needs.add(need)
     approve(version)
     copy = services.version_new_draft(questionnaire=version.questionnaire, by=manager)

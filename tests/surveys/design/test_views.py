@@ -204,10 +204,12 @@ def test_the_preview_shows_the_customers_page_in_each_language(
     response = client.get(url("version_preview_frame", version.pk, language))
     page = response.content.decode()
     assert f'<html lang="{language}">' in page
-    assert question in page and scale_end in page
+    assert question in page
+    assert scale_end in page
     assert page.count("<fieldset") == 3  # the score and the two choice questions
     assert '<legend class="fs-6 fw-semibold">' in page
-    assert 'type="radio" name="q' in page and "disabled" in page
+    assert 'type="radio" name="q' in page
+    assert "disabled" in page
     assert "<textarea" in page
     assert "Page 2 of 2" in page
     # Framed by the preview page only.
@@ -245,7 +247,7 @@ def test_the_preview_page_frames_the_language_and_width_asked(client, auditor):
 def test_the_comparison_marks_added_removed_and_changed_questions(client, manager):
     version = nps_version()
     draft = services.version_new_draft(questionnaire=version.questionnaire, by=manager)
-    nps, improve, single, multiple, anything = draft.ordered_questions()
+    _nps, _improve, single, multiple, _anything = draft.ordered_questions()
     services.question_delete(question=multiple, by=manager)
     changed = QuestionFields(
         kind="single", texts=single.texts, required=True, choices=single.choices
