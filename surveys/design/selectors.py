@@ -21,7 +21,7 @@ from surveys.design.models import (
 Status = QuestionnaireVersion.Status
 
 
-def questionnaire_list() -> QuerySet:
+def questionnaire_rows() -> QuerySet:
     """Return the questionnaires with the number and date of the version in use and
     whether a draft is open, in one query."""
     approved = QuestionnaireVersion.objects.filter(
@@ -50,7 +50,7 @@ def questionnaire_versions(questionnaire: Questionnaire) -> list[QuestionnaireVe
     )
 
 
-def version_detail(pk: int) -> QuestionnaireVersion:
+def version_with_questions(pk: int) -> QuestionnaireVersion:
     """Return a version with its questionnaire, who approved it, and its questions with
     their conditions and needs (``ordered_questions`` reads them without a query)."""
     return (

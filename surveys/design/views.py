@@ -76,13 +76,13 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
     return filtered_list(
         request,
         QuestionnaireFilter,
-        selectors.questionnaire_list(),
+        selectors.questionnaire_rows(),
         "surveys/design/questionnaire_list.html",
     )
 
 
 @permission_required("surveys.add_questionnaire")
-def questionnaire_create(request: HttpRequest) -> HttpResponse:
+def questionnaire_create_page(request: HttpRequest) -> HttpResponse:
     """Create a questionnaire and open its first draft in the designer."""
     form = QuestionnaireForm(request.POST or None)
     saved = submit(
@@ -156,7 +156,7 @@ def questionnaire_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("surveys.add_questionnaireversion")
 @require_POST
-def version_new_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def version_new_draft_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Make the next draft, a copy of the latest version, and open it in the designer."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     draft = act(
@@ -178,7 +178,10 @@ def questionnaire_compare(request: HttpRequest, pk: int) -> HttpResponse:
     old, new = pick_versions(versions, request.GET.get("a"), request.GET.get("b"))
     comparison = None
     if old is not None and new is not None and old != new:
-        old, new = selectors.version_detail(old.pk), selectors.version_detail(new.pk)
+        old, new = (
+            selectors.version_with_questions(old.pk),
+            selectors.version_with_questions(new.pk),
+        )
         comparison = selectors.compare_versions(old, new)
     return render(
         request,
@@ -199,7 +202,7 @@ def questionnaire_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _version(pk: int) -> QuestionnaireVersion:
     try:
-        return selectors.version_detail(pk)
+        return selectors.version_with_questions(pk)
     except QuestionnaireVersion.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -214,7 +217,7 @@ def _crumbs(version: QuestionnaireVersion, *, page: bool = True) -> list[Any]:
     return crumbs
 
 
-def _shown(version: QuestionnaireVersion) -> dict[str, Any]:
+def _version_context(version: QuestionnaireVersion) -> dict[str, Any]:
     """Return what the version's page and the designer show: its texts per language,
     and its questions page by page, each numbered, with its condition in words."""
     questions = version.ordered_questions()
@@ -250,7 +253,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys/design/version_detail.html",
         {
             "version": version,
-            **_shown(version),
+            **_version_context(version),
             "edit_refusal": version.edit_refusal(),
             "crumbs": _crumbs(version, page=False),
         },
@@ -279,7 +282,7 @@ def version_design(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys/design/designer.html",
         {
             "version": version,
-            **_shown(version),
+            **_version_context(version),
             "kinds": Question.Kind.choices,
             "approval_refusals": version.approval_refusals(),
             "crumbs": _crumbs(version),
@@ -353,7 +356,7 @@ def _question_page(
 
 
 @permission_required("surveys.add_question")
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+def question_add_page(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(pk)
     return _draft_or_page(request, version) or _question_page(request, version, None)
 
@@ -371,7 +374,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("surveys.delete_question")
 @require_POST
-def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def question_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(pk)
     act(
         request,
@@ -383,7 +386,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("surveys.change_question")
 @require_POST
-def question_move(request: HttpRequest, pk: int) -> HttpResponse:
+def question_move_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a question one place up or down (``direction``), then back to it."""
     question = _question(pk)
     act(
@@ -399,7 +402,7 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("surveys.approve_questionnaireversion")
-def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def version_approve_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show what approving a draft means and what still stops it; approve on POST."""
     version = _version(pk)
     if request.method == "POST":
