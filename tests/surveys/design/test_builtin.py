@@ -120,3 +120,21 @@ def test_the_complaint_survey_has_two_five_point_agreements():
     assert [q.kind for q in questions] == ["csat", "likert", "likert", "ces", "text"]
     assert [q.likert_points for q in questions if q.kind == "likert"] == [5, 5]
     assert questions[-1].required is False
+
+
+def test_migrating_to_a_state_without_the_design_tables_installs_nothing(monkeypatch):
+    from django.apps import apps  # noqa: PLC0415
+
+    from surveys.design.hooks import install_builtins_after_migrate  # noqa: PLC0415
+
+    calls = []
+    monkeypatch.setattr("surveys.design.builtin.builtin_install", lambda: calls.append("run"))
+
+    class Unmigrated:
+        def get_model(self, app_label, model_name):
+            raise LookupError(model_name)
+
+    install_builtins_after_migrate(sender=apps.get_app_config("surveys"), apps=Unmigrated())
+    assert calls == []
+    install_builtins_after_migrate(sender=apps.get_app_config("surveys"), apps=apps)
+    assert calls == ["run"]
