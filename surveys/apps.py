@@ -9,8 +9,11 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        # Each register fills the registries and connects its signals in its own hook.
         from surveys.campaigns import hooks as campaigns  # noqa: PLC0415
+        from surveys.design import hooks as design  # noqa: PLC0415
         from surveys.responses import hooks as responses  # noqa: PLC0415
 
+        design.register()
         campaigns.register()
         responses.register()

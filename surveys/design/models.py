@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,47 @@ from customers.models import Contact, Need
 Language = Contact.Language
 LANGUAGE_CODES = tuple(Language.values)
 DEFAULT_LANGUAGE = Language.ENGLISH.value
+
+
+# How long each survey string may be, per key of a ``texts`` map; a choice's label and
+# code. Short enough to read on a phone, where the customer answers.
+VERSION_TEXT_LIMITS: Mapping[str, int] = {"title": 150, "intro": 1000, "thanks": 1000}
+QUESTION_TEXT_LIMITS: Mapping[str, int] = {"text": 300, "help": 500, "low": 60, "high": 60}
+CHOICE_LABEL_LIMIT = 150
+CHOICE_CODE_LIMIT = 40
+
+
+def texts_refusals(texts: Any, limits: Mapping[str, int]) -> list[str]:
+    """Return what is wrong with a ``texts`` map: a language or a key that is not one,
+    a value that is not text, or one over its limit."""
+    if not isinstance(texts, Mapping):
+        return [str(_("The texts must map each language to its strings."))]
+    wrong = []
+    for language, strings in texts.items():
+        if language not in LANGUAGE_CODES or not isinstance(strings, Mapping):
+            wrong.append(
+                str(_("“%(language)s” is not a survey language.") % {"language": language})
+            )
+            continue
+        for key, value in strings.items():
+            if key not in limits or not isinstance(value, str):
+                wrong.append(str(_("“%(key)s” is not a survey text.") % {"key": key}))
+            elif len(value) > limits[key]:
+                wrong.append(
+                    str(
+                        _(
+                            "The %(key)s in %(language)s has %(length)s characters; at most "
+                            "%(limit)s are allowed."
+                        )
+                        % {
+                            "key": key,
+                            "language": dict(Language.choices)[language],
+                            "length": len(value),
+                            "limit": limits[key],
+                        }
+                    )
+                )
+    return wrong
 
 
 def text_in(texts: Mapping[str, Mapping[str, str]] | None, language: str, key: str) -> str:
@@ -131,6 +173,11 @@ class QuestionnaireVersion(models.Model):
         editable=False,
         related_name="+",
     )
+    # Who approved it when no person did: "built-in" for the questionnaires the product
+    # installs after migrate (``surveys.design.builtin``).
+    approved_actor = models.CharField(
+        _("approved by (system)"), max_length=40, blank=True, editable=False
+    )
     frozen_at = models.DateTimeField(_("first used"), null=True, blank=True, editable=False)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True, editable=False)
 
@@ -152,9 +199,14 @@ class QuestionnaireVersion(models.Model):
                 name="surveys_version_one_draft",
                 violation_error_message=_("This questionnaire already has a draft."),
             ),
+            # An approved (or retired) version names when and who: a person, or the
+            # system that installed it.
             models.CheckConstraint(
                 condition=Q(status="draft")
-                | (Q(approved_at__isnull=False) & Q(approved_by__isnull=False)),
+                | (
+                    Q(approved_at__isnull=False)
+                    & (Q(approved_by__isnull=False) | ~Q(approved_actor=""))
+                ),
                 name="surveys_version_approval_recorded",
             ),
         ]
@@ -175,6 +227,58 @@ class QuestionnaireVersion(models.Model):
 
     def title_in(self, language: str) -> str:
         return self.text(language, "title") or self.questionnaire.name
+
+    @property
+    def approver(self) -> str:
+        """Return who approved the version: a person, or the system that did."""
+        if self.approved_by_id is not None:
+            return str(self.approved_by)
+        return self.approved_actor
+
+    def clean(self) -> None:
+        if wrong := texts_refusals(self.texts, VERSION_TEXT_LIMITS):
+            raise ValidationError({"texts": wrong})
+
+    def edit_refusal(self) -> str:
+        """Return why the version takes no edit, or "" when it is a draft that does."""
+        if self.questionnaire.is_voided:
+            return str(_("This questionnaire is void: its versions no longer change."))
+        if self.frozen_at is not None:
+            return str(
+                _(
+                    "Version %(number)s has been sent to customers, so it no longer changes: "
+                    "make a new draft to change the questionnaire."
+                )
+                % {"number": self.number}
+            )
+        if self.status != self.Status.DRAFT:
+            return str(
+                _(
+                    "Version %(number)s is %(status)s, so it no longer changes: make a new "
+                    "draft to change the questionnaire."
+                )
+                % {"number": self.number, "status": self.get_status_display().lower()}
+            )
+        return ""
+
+    def approval_refusals(self, questions: list["Question"] | None = None) -> list[str]:
+        """Return what stops this draft from being approved (empty when nothing does):
+        no questions, a title or a question's text missing in a language, a scale
+        without its end labels, a choice question with fewer than two choices or a
+        choice without a label in every language."""
+        questions = self.ordered_questions() if questions is None else questions
+        refusals = []
+        if not questions:
+            refusals.append(str(_("Add at least one question.")))
+        for language, name in Language.choices:
+            if not ((self.texts or {}).get(language) or {}).get("title", "").strip():
+                refusals.append(str(_("Give the title in %(language)s.") % {"language": name}))
+        for number, question in enumerate(questions, start=1):
+            refusals += [
+                str(_("Question %(number)s: %(problem)s") % {"number": number, "problem": problem})
+                for problem in question.approval_refusals()
+            ]
+        return refusals
 
     def send_refusal(self) -> str:
         """Return why nothing can be sent with this version now, or "" when it can."""
@@ -278,6 +382,139 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text_in(DEFAULT_LANGUAGE) or self.get_kind_display()
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+
+        def refuse(field: str, message: Any) -> None:
+            errors.setdefault(field, []).append(str(message))
+
+        for message in texts_refusals(self.texts, QUESTION_TEXT_LIMITS):
+            refuse("texts", message)
+        if self.kind == self.Kind.LIKERT and self.likert_points not in self.LIKERT_POINTS:
+            refuse("likert_points", _("An agreement scale has 5 or 7 points."))
+        for message in self.choices_refusals():
+            refuse("choices", message)
+        for field, message in self.condition_refusals():
+            refuse(field, message)
+        if errors:
+            raise ValidationError(errors)
+
+    def choices_refusals(self) -> list[str]:
+        """Return what is wrong with the choices: only choice questions have them, each
+        with a code of its own and an English label; labels within their limit."""
+        choices = self.choices or []
+        if not self.is_choice:
+            return [str(_("Only a choice question offers choices."))] if choices else []
+        if not isinstance(choices, list):
+            return [str(_("The choices must be a list."))]
+        wrong, codes = [], set()
+        for choice in choices:
+            code = choice.get("code") if isinstance(choice, Mapping) else None
+            labels = choice.get("labels") if isinstance(choice, Mapping) else None
+            if not isinstance(code, str) or not code.strip():
+                wrong.append(str(_("Every choice needs a code.")))
+                continue
+            if (
+                len(code) > CHOICE_CODE_LIMIT
+                or not code.replace("-", "").replace("_", "").isalnum()
+            ):
+                wrong.append(
+                    str(
+                        _(
+                            "The code “%(code)s” is not one: use up to %(limit)s letters, "
+                            "digits, hyphens or underscores."
+                        )
+                        % {"code": code, "limit": CHOICE_CODE_LIMIT}
+                    )
+                )
+            if code in codes:
+                wrong.append(str(_("Two choices have the code “%(code)s”.") % {"code": code}))
+            codes.add(code)
+            if (
+                not isinstance(labels, Mapping)
+                or not str(labels.get(DEFAULT_LANGUAGE) or "").strip()
+            ):
+                wrong.append(
+                    str(_("The choice “%(code)s” needs an English label.") % {"code": code})
+                )
+                continue
+            for language, label in labels.items():
+                if language not in LANGUAGE_CODES or not isinstance(label, str):
+                    wrong.append(
+                        str(
+                            _("The choice “%(code)s” has a label that is not one.") % {"code": code}
+                        )
+                    )
+                elif len(label) > CHOICE_LABEL_LIMIT:
+                    wrong.append(
+                        str(
+                            _("A label of the choice “%(code)s” is over %(limit)s characters.")
+                            % {"code": code, "limit": CHOICE_LABEL_LIMIT}
+                        )
+                    )
+        return wrong
+
+    def condition_refusals(self) -> list[tuple[str, str]]:
+        """Return (field, message) for what is wrong with the condition: it refers to an
+        earlier score question of the same version, with a range inside its scale."""
+        least, most = self.show_if_min, self.show_if_max
+        source = self.show_if if self.show_if_id is not None else None
+        if source is None:
+            if least is not None or most is not None:
+                return [("show_if", str(_("Choose the score the range applies to.")))]
+            return []
+        low, high = source.scale() or (0, 0)
+        checks = [
+            (
+                source.version_id != self.version_id,
+                "show_if",
+                _("The condition must refer to a question of this version."),
+            ),
+            (not source.is_score, "show_if", _("The condition must refer to a score question.")),
+            (
+                source.pk == self.pk or source.position >= self.position,
+                "show_if",
+                _("The condition must refer to an earlier question."),
+            ),
+            (
+                least is None or most is None,
+                "show_if_min",
+                _("Give the lowest and the highest score of the range."),
+            ),
+            (
+                least is not None and most is not None and not low <= least <= most <= high,
+                "show_if_min",
+                _(
+                    "The range must lie within the scale %(low)s to %(high)s, its lowest "
+                    "score no higher than its highest."
+                )
+                % {"low": low, "high": high},
+            ),
+        ]
+        return [(field, str(message)) for wrong, field, message in checks if wrong][:1]
+
+    def approval_refusals(self) -> list[str]:
+        """Return what this question lacks to be approved (see the version's)."""
+        wrong = []
+        for language, name in Language.choices:
+            strings = (self.texts or {}).get(language) or {}
+            if not str(strings.get("text") or "").strip():
+                wrong.append(str(_("give its text in %(language)s.") % {"language": name}))
+            if self.is_score and not (
+                str(strings.get("low") or "").strip() and str(strings.get("high") or "").strip()
+            ):
+                wrong.append(
+                    str(_("label both ends of the scale in %(language)s.") % {"language": name})
+                )
+            if self.is_choice and any(
+                not str(((c.get("labels") or {}).get(language)) or "").strip()
+                for c in self.choices or []
+            ):
+                wrong.append(str(_("label every choice in %(language)s.") % {"language": name}))
+        if self.is_choice and len(self.choices or []) < 2:
+            wrong.append(str(_("offer at least two choices.")))
+        return wrong
 
     def text_in(self, language: str, key: str = "text") -> str:
         return text_in(self.texts, language, key)

@@ -36,6 +36,7 @@ SAMPLES = {
     "url": "no-such-page/",
     "step": "assess",
     "receipt": "not-a-receipt",
+    "language": "hi",
     # Unnamed groups (simple-history's admin history pages).
     "_0": "999999",
     "_1": "999999",
