@@ -20,6 +20,7 @@ from tests.surveys.factories import (
     invite,
     nps_version,
     reminder_token,
+    void_builtins,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,7 @@ def test_a_quality_manager_sends_an_approved_version_and_the_email_is_queued(
 
 
 def test_the_send_page_offers_only_sendable_versions(signed_in):
+    void_builtins()
     approved = nps_version()
     draft = nps_version(approved=False)
     voided = nps_version()
@@ -117,6 +119,7 @@ def test_a_post_for_a_contact_who_cannot_be_surveyed_stores_nothing(signed_in):
 
 
 def test_a_version_with_an_open_invitation_is_listed_as_refused_with_why(signed_in):
+    void_builtins()
     version = nps_version()
     other = nps_version()
     contact = ContactFactory()
@@ -131,6 +134,7 @@ def test_a_version_with_an_open_invitation_is_listed_as_refused_with_why(signed_
 
 
 def test_with_no_approved_version_the_page_says_to_approve_one(signed_in):
+    void_builtins()
     nps_version(approved=False)
 
     html = signed_in.get(send_url(ContactFactory())).content.decode()

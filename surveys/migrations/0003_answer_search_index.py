@@ -9,7 +9,7 @@ from core.postgres import trigram_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0001_initial"),
+        ("surveys", "0002_design"),
     ]
 
     operations = [
