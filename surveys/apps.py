@@ -7,6 +7,8 @@ class SurveysConfig(AppConfig):
 
     name = "surveys"
     verbose_name = _("Surveys")
+    # Loaded by `manage.py load_demo` after the feedback app's demo.
+    demo_modules = ("surveys.responses.demo",)
 
     def ready(self) -> None:
         # Each register fills the registries and connects its signals in its own hook.

@@ -116,6 +116,7 @@ def invitation_email(
     """Queue one email for the invitation (the first, or a reminder) with a new link
     of its own, in the contact's language, and with unsubscribe links and headers."""
     contact, version = invitation.contact, invitation.version
+    now = now or timezone.now()
     row, token = links.survey_token_create(invitation=invitation, kind=kind, now=now)
     unsubscribe = links.unsubscribe_tokens_create(contact=contact, invitation=invitation, now=now)
     answer_url = links.survey_url(token)
@@ -154,9 +155,7 @@ def invitation_email(
         },
     )
     InvitationToken.objects.filter(pk=row.pk).update(email=email)
-    Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
-        sent_at=email.created_at
-    )
+    Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(sent_at=now)
     Invitation.objects.filter(pk=invitation.pk, state=Invitation.State.PENDING).update(
         state=Invitation.State.SENT
     )
