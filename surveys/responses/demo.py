@@ -126,10 +126,13 @@ def load() -> list[str]:
         for q in builtin_install()
     }
     now = timezone.now()
-    created, taken = [], set()
+    created: list[str] = []
+    taken: set[int] = set()
     for spec in SPECS:
         version, contact = versions.get(spec.builtin), _contact(spec.customer, taken)
-        if version is None or contact is None or invitation_refusal(version=version, contact=contact):
+        if version is None or contact is None:
+            continue
+        if invitation_refusal(version=version, contact=contact):
             continue
         taken.add(contact.pk)
         sent = now - timedelta(days=spec.sent_days_ago)
