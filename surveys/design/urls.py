@@ -23,11 +23,6 @@ urlpatterns = [
     path("versions/<int:pk>/texts/", views.version_texts, name="version_texts"),
     path("versions/<int:pk>/approve/", views.version_approve_page, name="version_approve"),
     path("versions/<int:pk>/preview/", views.version_preview, name="version_preview"),
-    path(
-        "versions/<int:pk>/preview/<str:language>/",
-        views.version_preview_frame,
-        name="version_preview_frame",
-    ),
     path("versions/<int:pk>/questions/new/", views.question_add_page, name="question_add"),
     path("questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("questions/<int:pk>/delete/", views.question_delete_page, name="question_delete"),

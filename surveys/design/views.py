@@ -9,18 +9,14 @@ says it. Only a draft has a designer: an approved version is read and compared.
 from typing import Any
 
 import django_filters
-from csp.constants import SELF
-from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required
@@ -459,65 +455,3 @@ def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "crumbs": _crumbs(version),
         },
     )
-
-
-@permission_required("surveys.view_questionnaireversion")
-@xframe_options_sameorigin
-# django-csp types a view as taking the request alone: this one takes its arguments too.
-@csp_replace({"frame-ancestors": [SELF]})  # type: ignore[arg-type]
-def version_preview_frame(request: HttpRequest, pk: int, language: str) -> HttpResponse:
-    """The customer's page for the version, read-only, in the customer's layout and
-    language; framed by the preview page only (same origin)."""
-    if language not in LANGUAGE_CODES:
-        raise Http404
-    version = _version(pk)
-    with translation.override(language):
-        return render(
-            request,
-            "surveys/design/preview_frame.html",
-            {
-                "version": version,
-                "language": language,
-                "title": version.title_in(language),
-                "intro": version.text(language, "intro"),
-                "thanks": version.text(language, "thanks"),
-                "pages": _preview_pages(version, language),
-                "organisation_name": settings.ORGANISATION_NAME,
-                "language_links": [
-                    {
-                        "code": code,
-                        "name": name,
-                        "url": reverse("surveys:version_preview_frame", args=[version.pk, code]),
-                        "current": code == language,
-                    }
-                    for code, name in settings.LANGUAGES
-                ],
-            },
-        )
-
-
-def _preview_pages(version: QuestionnaireVersion, language: str) -> list[list[dict[str, Any]]]:
-    """Return each page's questions as the answer form lays them out in ``language``."""
-    questions = version.ordered_questions()
-    numbers = {q.pk: n for n, q in enumerate(questions, start=1)}
-    pages = []
-    for page in version.pages(questions):
-        shown = []
-        for q in page:
-            scale = q.scale()
-            shown.append(
-                {
-                    "question": q,
-                    "number": numbers[q.pk],
-                    "text": q.text_in(language),
-                    "help": q.text_in(language, "help"),
-                    "low": q.text_in(language, "low"),
-                    "high": q.text_in(language, "high"),
-                    "points": list(range(scale[0], scale[1] + 1)) if scale else [],
-                    "choices": q.choice_labels(language),
-                    "condition": selectors.condition_text(q, numbers),
-                    "field": f"q{q.pk}",
-                }
-            )
-        pages.append(shown)
-    return pages

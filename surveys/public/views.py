@@ -273,7 +273,7 @@ def _answer_page(
             "intro": survey.version.text(language, "intro")
             if number == paging.first_page()
             else "",
-            "items": _items(form, language),
+            "items": items_of(form, language),
             "number": number,
             "count": paging.count,
             # The last page the saved scores lead to offers "Send"; a score posted here
@@ -294,7 +294,7 @@ def scores_of_form(form: AnswerForm) -> dict[int, int]:
     return scores
 
 
-def _items(form: AnswerForm, language: str) -> list[dict[str, Any]]:
+def items_of(form: AnswerForm, language: str) -> list[dict[str, Any]]:
     """Return what the template shows of each question: its field and its words."""
     items = []
     for question in form.questions:

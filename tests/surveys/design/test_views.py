@@ -206,12 +206,15 @@ def test_the_preview_shows_the_customers_page_in_each_language(
     assert f'<html lang="{language}">' in page
     assert question in page
     assert scale_end in page
-    assert page.count("<fieldset") == 3  # the score and the two choice questions
-    assert '<legend class="fs-6 fw-semibold">' in page
-    assert 'type="radio" name="q' in page
-    assert "disabled" in page
+    # The customer's own question template: the score and the two choice questions
+    # are fieldsets with a legend; each page is read-only.
+    assert page.count('<fieldset class="survey-question') == 3
+    assert '<legend class="survey-legend">' in page
+    assert 'type="radio" class="btn-check" name="q' in page
+    assert page.count("<fieldset disabled") == 2
+    assert page.count('class="badge state-conditions"') == 1
     assert "<textarea" in page
-    assert "Page 2 of 2" in page
+    assert page.count('<progress class="survey-progress') == 2
     # Framed by the preview page only.
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
