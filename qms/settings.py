@@ -518,7 +518,9 @@ LOGGING = {
         "request_id": {
             "()": "django_guid.log_filters.CorrelationId",
             "correlation_id_field": "request_id",
-        }
+        },
+        # No secret of a link (a survey's, an unsubscribe's) reaches a log line.
+        "hide_tokens": {"()": "core.logs.HideLinkTokens"},
     },
     "formatters": {
         "plain": {
@@ -529,7 +531,7 @@ LOGGING = {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id"],
+            "filters": ["request_id", "hide_tokens"],
             "formatter": "plain",
         },
     },
@@ -538,6 +540,8 @@ LOGGING = {
         # Replaces Django's default "django" logger, which would print each line twice.
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # The development server's request lines, through the same handler (and filter).
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "celery": {"level": LOG_LEVEL},
         # It logs every request that arrives without an X-Request-ID at INFO.
         "django_guid": {"level": "WARNING"},

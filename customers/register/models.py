@@ -345,6 +345,30 @@ class Contact(VoidableModel):
         out, not bounced, not erased, not voided."""
         return CAN_BE_SURVEYED
 
+    def survey_refusal(self) -> str:  # noqa: PLR0911 (one reason each)
+        """Return why no survey may go to the contact, or "" when one may.
+
+        The reasons of ``can_be_surveyed_q`` (the contact's own fields, which a list
+        filters on), then two its row alone cannot say: a void customer, and an
+        address on the suppression list (the same person, erased or unsubscribed as
+        another customer's contact). Every page that sends or offers a survey asks this.
+        """
+        if self.is_erased:
+            return str(_("This contact's personal data was erased: there is no one to survey."))
+        if self.is_voided:
+            return str(_("This contact is void: no survey goes to them."))
+        if self.opted_out:
+            return str(_("This contact opted out of surveys."))
+        if self.bounced:
+            return str(_("Email to this contact bounced: correct the address first."))
+        if not self.consent:
+            return str(_("This contact has not consented to be surveyed."))
+        if self.customer.is_voided:
+            return str(_("This contact's customer is void: no survey goes to them."))
+        if SuppressedEmail.objects.in_force().filter(email_hash=email_hash(self.email)).exists():
+            return str(_("This address is on the suppression list: no survey goes to it."))
+        return ""
+
     @property
     def can_be_surveyed(self) -> bool:
         """Return ``can_be_surveyed_q`` for this one record."""

@@ -269,7 +269,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "customers/register/contact_detail.html",
-        {"contact": contact, "erasures": selectors.contact_erasures(contact)},
+        {
+            "contact": contact,
+            "erasures": selectors.contact_erasures(contact),
+            "survey_refusal": contact.survey_refusal(),
+        },
     )
 
 

@@ -8,8 +8,7 @@ from core.choosers import ChooserFilter
 from core.filters import ANY, DateRange, date_range
 from customers.models import Contact, Customer
 from surveys.campaigns import selectors
-from surveys.campaigns.models import Invitation
-from surveys.campaigns.selectors import Progress
+from surveys.campaigns.models import Invitation, Progress
 from surveys.design.models import Questionnaire, QuestionnaireVersion
 
 
@@ -19,9 +18,9 @@ def questionnaires() -> QuerySet[Questionnaire]:
 
 
 def used_versions() -> QuerySet[QuestionnaireVersion]:
-    """The versions anything was sent with (a draft never was), by questionnaire."""
+    """The versions anything was sent with (``frozen_at``: first used), by questionnaire."""
     return (
-        QuestionnaireVersion.objects.exclude(status=QuestionnaireVersion.Status.DRAFT)
+        QuestionnaireVersion.objects.filter(frozen_at__isnull=False)
         .select_related("questionnaire")
         .order_by("questionnaire__name", "-number", "pk")
     )

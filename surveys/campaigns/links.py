@@ -131,13 +131,7 @@ def link_state(token: InvitationToken, now: Any = None) -> LinkState:
     response = response_of(invitation)
     if response is not None and response.completed_at is not None:
         return LinkState.ANSWERED
-    contact = invitation.contact
-    if (
-        invitation.is_withdrawn
-        or contact.erased_at is not None
-        or contact.is_voided
-        or invitation.version.questionnaire.is_voided
-    ):
+    if invitation.is_closed:
         return LinkState.WITHDRAWN
     if token.expires_at <= (now or timezone.now()):
         return LinkState.EXPIRED
@@ -153,6 +147,7 @@ def survey_link_find(token: str, *, now: Any = None) -> SurveyLink:
         InvitationToken.objects.select_related(
             "invitation__version__questionnaire",
             "invitation__contact",
+            "invitation__customer",
             "invitation__response",
         )
         .filter(token_hash=token_hash(token))

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +24,67 @@ from core.models import OutboundEmail
 from customers.models import Contact, Customer, ProductService, Segment
 from surveys.design.models import QuestionnaireVersion
 
+# An invitation nobody may answer any more, though it may never have been withdrawn:
+# withdrawn, or its contact erased or void, or its customer or questionnaire void.
+# ``Invitation.is_closed`` reads the same fields for one row already loaded.
+CLOSED = (
+    Q(withdrawn_at__isnull=False)
+    | Q(contact__erased_at__isnull=False)
+    | Q(contact__voided_at__isnull=False)
+    | Q(customer__voided_at__isnull=False)
+    | Q(version__questionnaire__voided_at__isnull=False)
+)
+
+
+class Progress(models.TextChoices):
+    """Where an invitation stands, as every page says it (``with_progress``)."""
+
+    NOT_SENT = "not_sent", _("Not sent yet")
+    FAILED = "failed", _("Could not be sent")
+    OPEN = "open", _("Sent, not answered")
+    PARTIAL = "partial", _("Partly answered")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The invitations that can still be answered (or will be, once sent).
+OPEN_PROGRESS = (Progress.NOT_SENT, Progress.OPEN, Progress.PARTIAL)
+
 
 class InvitationQuerySet(models.QuerySet):
-    def open(self) -> "InvitationQuerySet":
-        """Return the invitations that can still be answered: not withdrawn and not
-        answered (whether a link of one still works also depends on its expiry)."""
-        return self.filter(withdrawn_at__isnull=True).exclude(response__completed_at__isnull=False)
+    def with_progress(self, now: Any = None) -> "InvitationQuerySet":
+        """Annotate each invitation with ``link_expires_at`` (the expiry of its link
+        that lasts longest) and ``progress`` (a ``Progress`` value).
+
+        The order is the answer page's (``links.link_state``): an answer says so first,
+        then a closed invitation, then the sending, then the links' expiry (a partial
+        answer can be finished only while a link works).
+        """
+        latest = (
+            InvitationToken.objects.filter(invitation=OuterRef("pk"))
+            .order_by("-expires_at")
+            .values("expires_at")[:1]
+        )
+        return self.annotate(link_expires_at=Subquery(latest)).annotate(
+            progress=Case(
+                When(response__completed_at__isnull=False, then=Value(Progress.ANSWERED)),
+                When(CLOSED, then=Value(Progress.WITHDRAWN)),
+                When(state=Invitation.State.PENDING, then=Value(Progress.NOT_SENT)),
+                When(state=Invitation.State.FAILED, then=Value(Progress.FAILED)),
+                When(
+                    Q(link_expires_at__isnull=True) | Q(link_expires_at__lte=now or timezone.now()),
+                    then=Value(Progress.EXPIRED),
+                ),
+                When(response__isnull=False, then=Value(Progress.PARTIAL)),
+                default=Value(Progress.OPEN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def open(self, now: Any = None) -> "InvitationQuerySet":
+        """Return the invitations that can still be answered, or will be once sent."""
+        return self.with_progress(now).filter(progress__in=OPEN_PROGRESS)
 
 
 class Invitation(models.Model):
@@ -119,11 +174,17 @@ class Invitation(models.Model):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
-
-class InvitationTokenQuerySet(models.QuerySet):
-    def usable(self, now: Any = None) -> "InvitationTokenQuerySet":
-        """Return the links that have not expired (the invitation may still refuse)."""
-        return self.filter(expires_at__gt=now or timezone.now())
+    @property
+    def is_closed(self) -> bool:
+        """Return ``CLOSED`` for this one invitation (its contact, customer and
+        questionnaire loaded with it)."""
+        return (
+            self.is_withdrawn
+            or self.contact.erased_at is not None
+            or self.contact.is_voided
+            or self.customer.is_voided
+            or self.version.questionnaire.is_voided
+        )
 
 
 class InvitationToken(models.Model):
@@ -150,8 +211,6 @@ class InvitationToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     # When the answers were submitted through this link (the one that used it).
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
-
-    objects = InvitationTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey link")

@@ -1,76 +1,33 @@
 """Reads of invitations that several pages share: the list, an invitation's page, a
 contact's page, and the customer's timeline.
 
-Where an invitation stands (``Progress``) is one annotation: the list filters on it,
-and every page shows it, so the rule is written once, in the database's terms.
+Where an invitation stands (``Progress``) is one annotation, defined with the model
+(``InvitationQuerySet.with_progress``): the list filters on it and every page shows it.
 """
 
 from typing import Any
 
-from django.db import models
 from django.db.models import (
-    Case,
     Count,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
     Window,
 )
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.expressions import among
 from core.registries import TimelineEntry
 from customers.models import Contact, Customer
-from surveys.campaigns.models import Invitation, InvitationToken, UnsubscribeToken
+from surveys.campaigns.models import Invitation, InvitationToken, Progress, UnsubscribeToken
 
 # How many of a contact's invitations their page lists; the list page has them all.
 CONTACT_ROWS = 10
 
 
-class Progress(models.TextChoices):
-    """Where an invitation stands, as the pages say it (``with_progress``)."""
-
-    NOT_SENT = "not_sent", _("Not sent yet")
-    FAILED = "failed", _("Could not be sent")
-    OPEN = "open", _("Sent, not answered")
-    PARTIAL = "partial", _("Partly answered")
-    ANSWERED = "answered", _("Answered")
-    EXPIRED = "expired", _("Expired")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
 def with_progress(invitations: QuerySet, now: Any = None) -> QuerySet:
-    """Annotate each invitation with ``link_expires_at`` (its latest link's expiry)
-    and ``progress`` (a ``Progress`` value).
-
-    A withdrawal says so first, then an answer (whole or partial: a partial answer can
-    still be finished while a link works), then the sending, then the links' expiry.
-    """
-    latest = (
-        InvitationToken.objects.filter(invitation=OuterRef("pk"))
-        .order_by("-expires_at")
-        .values("expires_at")[:1]
-    )
-    return invitations.annotate(link_expires_at=Subquery(latest)).annotate(
-        progress=Case(
-            When(withdrawn_at__isnull=False, then=Value(Progress.WITHDRAWN)),
-            When(response__completed_at__isnull=False, then=Value(Progress.ANSWERED)),
-            When(response__isnull=False, then=Value(Progress.PARTIAL)),
-            When(state=Invitation.State.PENDING, then=Value(Progress.NOT_SENT)),
-            When(state=Invitation.State.FAILED, then=Value(Progress.FAILED)),
-            When(
-                Q(link_expires_at__isnull=True) | Q(link_expires_at__lte=now or timezone.now()),
-                then=Value(Progress.EXPIRED),
-            ),
-            default=Value(Progress.OPEN),
-            output_field=models.CharField(),
-        )
-    )
+    """Annotate the invitations with where each stands (``InvitationQuerySet.with_progress``)."""
+    return invitations.with_progress(now)  # type: ignore[attr-defined]
 
 
 def progress_label(invitation: Any) -> str:

@@ -16,9 +16,9 @@ from core.email import email_queue
 from core.history import attribute_change, system_actor
 from core.models import OutboundEmail, User
 from core.records import lock_stored
-from customers.models import Contact, SuppressedEmail, email_hash
+from customers.models import Contact
 from surveys.campaigns import links
-from surveys.campaigns.models import Invitation, InvitationToken, UnsubscribeToken
+from surveys.campaigns.models import Invitation, InvitationToken, Progress, UnsubscribeToken
 from surveys.design.models import QuestionnaireVersion
 
 # The first question of these kinds goes in the email, each score a link.
@@ -26,23 +26,9 @@ SCORE_IN_EMAIL = ("nps", "csat")
 UNSUBSCRIBE_ACTOR = "unsubscribe link"
 
 
-def contact_survey_refusal(contact: Contact) -> str:  # noqa: PLR0911 (one reason each)
-    """Return why no survey may go to the contact, or "" when one may."""
-    if contact.erased_at is not None:
-        return _("This contact's personal data was erased: there is no one to survey.")
-    if contact.is_voided or contact.customer.is_voided:
-        return _("This contact or their customer is void: no survey goes to them.")
-    if not contact.email:
-        return _("This contact has no email address to send the survey to.")
-    if contact.opted_out:
-        return _("This contact opted out of surveys.")
-    if contact.bounced:
-        return _("Email to this contact bounced: correct the address first.")
-    if not contact.consent:
-        return _("This contact has not consented to be surveyed.")
-    if SuppressedEmail.objects.in_force().filter(email_hash=email_hash(contact.email)).exists():
-        return _("This address is on the suppression list: no survey goes to it.")
-    return ""
+def contact_survey_refusal(contact: Contact) -> str:
+    """Return why no survey may go to the contact, or "" (``Contact.survey_refusal``)."""
+    return contact.survey_refusal()
 
 
 def invitation_refusal(*, version: QuestionnaireVersion, contact: Contact) -> str:
@@ -54,7 +40,7 @@ def invitation_refusal(*, version: QuestionnaireVersion, contact: Contact) -> st
     already = Invitation.objects.open().filter(
         contact=contact, version__questionnaire_id=version.questionnaire_id
     )
-    if already.filter(tokens__expires_at__gt=timezone.now()).exists():
+    if already.exists():
         return _(
             "This contact already has an open invitation to this questionnaire: "
             "withdraw it first, or wait for the answer."
@@ -67,7 +53,13 @@ def invitation_create(
     *, version: QuestionnaireVersion, contact: Contact, by: User | None = None, now: Any = None
 ) -> Invitation:
     """Make an invitation, recording the contact's customer, segments, products and
-    language as they are now, and freeze the version (it is in use from now on)."""
+    language as they are now, and freeze the version (it is in use from now on).
+
+    The contact and the version are locked first, so two sends at once cannot both
+    pass the checks, and a version retired meanwhile is seen as retired.
+    """
+    contact = lock_stored(contact, "customer")
+    version = lock_stored(version, "questionnaire")
     if refusal := invitation_refusal(version=version, contact=contact):
         raise ValidationError(refusal)
     now = now or timezone.now()
@@ -82,7 +74,8 @@ def invitation_create(
     )
     invitation.segments.set(customer.segments.filter(voided_at__isnull=True))
     invitation.products.set(customer.products.filter(voided_at__isnull=True))
-    # The first use freezes the version; later uses keep the first time.
+    # The first use freezes the version; later uses keep the first time. A stamp
+    # claimed once, like a counter: the approval is the version's recorded event.
     QuestionnaireVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(frozen_at=now)
     return invitation
 
@@ -106,6 +99,7 @@ def _score_links(invitation: Invitation, token: str) -> dict[str, Any] | None:
     }
 
 
+@transaction.atomic
 def invitation_email(
     *,
     invitation: Invitation,
@@ -114,9 +108,19 @@ def invitation_email(
     now: Any = None,
 ) -> OutboundEmail:
     """Queue one email for the invitation (the first, or a reminder) with a new link
-    of its own, in the contact's language, and with unsubscribe links and headers."""
+    of its own, in the contact's language, and with unsubscribe links and headers.
+
+    Refused for an invitation answered or closed, and for a contact no survey may go
+    to any more (opted out since, say): the checks run on the locked invitation.
+    """
+    invitation = lock_stored(invitation, "contact__customer", "version__questionnaire")
     contact, version = invitation.contact, invitation.version
     now = now or timezone.now()
+    progress = Invitation.objects.with_progress(now).values_list("progress", flat=True)
+    if progress.get(pk=invitation.pk) in (Progress.ANSWERED, Progress.WITHDRAWN):
+        raise ValidationError(_("This invitation is answered or withdrawn: nothing is sent."))
+    if refusal := contact_survey_refusal(contact):
+        raise ValidationError(refusal)
     row, token = links.survey_token_create(invitation=invitation, kind=kind, now=now)
     unsubscribe = links.unsubscribe_tokens_create(contact=contact, invitation=invitation, now=now)
     answer_url = links.survey_url(token)

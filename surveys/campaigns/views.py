@@ -18,8 +18,7 @@ from customers.models import Contact
 from surveys.campaigns import selectors, services
 from surveys.campaigns.filters import InvitationFilter
 from surveys.campaigns.forms import SENDABLE_SHOWN, SendForm, WithdrawForm, sendable_versions
-from surveys.campaigns.models import Invitation, InvitationToken
-from surveys.campaigns.selectors import Progress
+from surveys.campaigns.models import Invitation, InvitationToken, Progress
 
 INVITATIONS = (gettext_lazy("Survey invitations"), "surveys:invitation_list")
 

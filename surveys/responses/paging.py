@@ -54,10 +54,6 @@ class Paging:
     def first_page(self) -> int:
         return self.next_page(0, {}) or 1
 
-    def hidden(self, scores: Scores) -> set[int]:
-        """Return the ids of the questions not shown for these scores."""
-        return {q.pk for q in self.questions() if not q.shown_for(scores)}
-
     def missing(self, answered: Iterable[int], scores: Scores) -> list[Question]:
         """Return the required questions shown for these scores that have no answer."""
         done = set(answered)

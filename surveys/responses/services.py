@@ -10,6 +10,7 @@ nothing more is stored.
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -42,7 +43,12 @@ def _fields_of(question: Question, value: AnswerValue) -> dict[str, Any] | None:
         return None
     if question.is_score:
         scale = question.scale() or (0, 0)
-        if not isinstance(value, int) or not scale[0] <= value <= scale[1]:
+        # A bool is an int to Python, not a score to anyone.
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not scale[0] <= value <= scale[1]
+        ):
             raise ValidationError(_("A score is out of its scale."))
         return {"score": value, "choices": [], "text": ""}
     if question.is_choice:
@@ -55,7 +61,14 @@ def _fields_of(question: Question, value: AnswerValue) -> dict[str, Any] | None:
         ):
             raise ValidationError(_("A choice was not one of those offered."))
         return {"score": None, "choices": codes, "text": ""}
-    return {"score": None, "choices": [], "text": str(value)}
+    if not isinstance(value, str):
+        raise ValidationError(_("A free-text answer must be text."))
+    if len(value) > settings.SURVEY_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            _("An answer is longer than %(limit)s characters.")
+            % {"limit": settings.SURVEY_TEXT_MAX_LENGTH}
+        )
+    return {"score": None, "choices": [], "text": value}
 
 
 def _response_for(token: InvitationToken, *, now: Any) -> Response:
@@ -126,7 +139,7 @@ def response_save(
     now = now or timezone.now()
     lock_stored(token.invitation)
     stored = InvitationToken.objects.select_related(
-        "invitation__version__questionnaire", "invitation__contact"
+        "invitation__version__questionnaire", "invitation__contact", "invitation__customer"
     ).get(pk=token.pk)
     state = links.link_state(stored, now)
     if state == LinkState.ANSWERED:

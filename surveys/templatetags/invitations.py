@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from surveys.campaigns.selectors import Progress
+from surveys.campaigns.models import Progress
 
 register = template.Library()
 

@@ -93,8 +93,9 @@ PINS = [
     Pin("surveys:invitation_list", invitations, 6, {"q": "example.org"}, headers=HTMX),
     # The invitation, its segments, products, emails with their links, opt-outs used.
     Pin("surveys:invitation_detail", reminders, 9, record=an_invitation),
-    # The contact's page reads its invitations (and how many) in one query more.
-    Pin("customers:contact_detail", contact_invitations, 8, record=a_contact),
+    # The contact's page reads its invitations (and how many) in one query more, and
+    # the suppression list for whether a survey may go to the contact.
+    Pin("customers:contact_detail", contact_invitations, 9, record=a_contact),
     # The customer's timeline reads its invitations and responses in a query each.
     Pin("customers:customer_detail", customer_surveys, 21, record=a_customer),
 ]

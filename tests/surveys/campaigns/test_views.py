@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.models import OutboundEmail
 from core.roles import Role
+from customers.models import Customer, SuppressedEmail, email_hash
 from surveys.campaigns.models import Invitation, InvitationToken, UnsubscribeToken
 from surveys.campaigns.services import invitation_withdraw
 from tests.factories import ContactFactory, ProductServiceFactory, SegmentFactory
@@ -414,16 +416,20 @@ def test_the_list_filters_by_the_day_it_was_made(signed_in):
     }
 
 
-def test_a_questionnaire_filter_never_offers_drafts_as_versions(signed_in):
+def test_the_version_filter_offers_only_versions_something_was_sent_with(signed_in):
     draft = nps_version(approved=False)
-    approved = approve(nps_version(approved=False))
+    unused = approve(nps_version(approved=False))
+    used = nps_version()
+    invite(version=used)
     QuestionnaireFactory()
 
     response = signed_in.get(reverse("surveys:invitation_list"))
 
     versions = [pk for pk, _ in response.context["filter"].form.fields["version"].choices if pk]
-    assert approved.pk in [int(str(pk)) for pk in versions]
-    assert draft.pk not in [int(str(pk)) for pk in versions]
+    offered = [int(str(pk)) for pk in versions]
+    assert used.pk in offered
+    assert draft.pk not in offered
+    assert unused.pk not in offered
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -455,3 +461,27 @@ def test_the_withdraw_page_asks_why(signed_in):
 
     assert "Why is this invitation withdrawn?" in html
     assert "Withdraw the invitation" in html
+
+
+@pytest.mark.parametrize("blocked", ["customer void", "address suppressed"])
+def test_the_contact_page_gives_the_send_pages_reason_not_a_promise(signed_in, blocked):
+    nps_version()
+    contact = ContactFactory()
+    if blocked == "customer void":
+        Customer.objects.filter(pk=contact.customer_id).update(
+            voided_at=timezone.now(), void_reason="Duplicate"
+        )
+    else:
+        SuppressedEmail.objects.create(
+            email_hash=email_hash(contact.email), reason=SuppressedEmail.Reason.UNSUBSCRIBED
+        )
+    contact.refresh_from_db()
+    reason = contact.survey_refusal()
+    assert reason
+
+    page = signed_in.get(contact.get_absolute_url()).content.decode()
+    send = signed_in.get(send_url(contact)).content.decode()
+
+    assert "surveys can go to this contact" not in page
+    assert escape(reason) in page
+    assert escape(reason) in send

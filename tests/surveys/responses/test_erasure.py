@@ -10,6 +10,7 @@ from core.models import OutboundEmail
 from customers.models import email_hash
 from customers.register.services import contact_erase
 from surveys.campaigns.models import Invitation
+from surveys.campaigns.services import invitation_withdraw
 from surveys.responses.models import Answer
 from tests.erasure import not_allowed, places_holding
 from tests.factories import ContactFactory
@@ -38,6 +39,11 @@ def test_after_an_erasure_nothing_holds_the_person_and_the_scores_stay(
         choices=["quality", "phone"],
     )
     open_, _ = invite(contact=contact, version=nps_version(), by=quality_manager)
+    # Staff's reason for withdrawing one names the person: it is scrubbed too.
+    withdrawn, _ = invite(contact=contact, version=nps_version(), by=quality_manager)
+    invitation_withdraw(
+        invitation=withdrawn, by=quality_manager, reason=f"{NAME} asked by phone: no surveys"
+    )
     someone_else = respond(invite()[0], score=2, text="Zoë from Acme was helpful")
     scores_before = list(Answer.objects.filter(response=response).values_list("score", "choices"))
     assert places_holding(NAME, EMAIL)
@@ -64,6 +70,8 @@ def test_after_an_erasure_nothing_holds_the_person_and_the_scores_stay(
     assert open_.state == Invitation.State.WITHDRAWN
     assert open_.withdrawn_by == quality_manager
     assert open_.withdraw_reason == "The contact's personal data was erased."
+    withdrawn.refresh_from_db()
+    assert withdrawn.withdraw_reason == f"Erased contact {contact.pk} asked by phone: no surveys"
     # Someone else's answer that mentions a first name alone is theirs to keep.
     assert set(
         Answer.objects.filter(response=someone_else).exclude(text="").values_list("text", flat=True)

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from surveys.campaigns.links import LinkState
 from surveys.campaigns.models import InvitationToken
 from surveys.campaigns.services import invitation_withdraw
+from surveys.design.models import Question
 from surveys.responses.models import Answer, Response
 from surveys.responses.services import LinkNotOpen, response_save
 from tests.factories import UserFactory
@@ -93,6 +94,9 @@ def test_any_link_of_the_invitation_reaches_the_same_response(survey):
     ("bad", "message"),
     [
         ({"score": 11}, "out of its scale"),
+        ({"score": True}, "out of its scale"),
+        ({"text": "x" * 2001}, "longer than 2000 characters"),
+        ({"text": 7}, "must be text"),
         ({"single": "free-lunch"}, "not one of those offered"),
         ({"single": ["price", "quality"]}, "not one of those offered"),
         ({"other": 1}, "not on this page"),
@@ -103,6 +107,9 @@ def test_answers_that_do_not_fit_their_question_store_nothing(survey, bad, messa
     token = token_of(invitation)
     if "score" in bad:
         answers, page = {nps.pk: bad["score"]}, 1
+    elif "text" in bad:
+        last = Question.objects.filter(version=invitation.version, kind="text").last()
+        answers, page = {last.pk: bad["text"]}, 2
     elif "single" in bad:
         answers, page = {single.pk: bad["single"]}, 2
     else:
