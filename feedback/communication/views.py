@@ -7,6 +7,7 @@ draft's changes against it, each version, two versions side by side and the plan
 force on any past date.
 """
 
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -57,11 +58,16 @@ LOG = (gettext_lazy("Communication log"), "feedback:communication_list")
 PLAN = (gettext_lazy("Communication plan"), "feedback:plan")
 # The stored HTML of an email holds values people typed: it is shown only inside a
 # sandbox that runs no script, loads nothing but inline images, and is framed only
-# by this site's own pages.
+# by this site's own pages. Its inline styles apply (as in a mail client: they are the
+# email's only styles and run nothing), and a link opens in a new tab outside the
+# sandbox, as a link in a mail client does (a survey's page refuses to be framed).
 EMAIL_HTML_POLICY = (
-    "sandbox; default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; "
+    "img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'self'"
 )
+LINKS_OPEN_OUTSIDE = '<base target="_blank">'
+HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 
 # The log -----------------------------------------------------------------------------
@@ -280,7 +286,11 @@ def communication_email_html(request: HttpRequest, pk: int) -> HttpResponse:
     email = _email(request, pk)
     if not email.body_html:
         raise Http404
-    response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
+    body = email.body_html
+    head = HEAD.search(body)
+    if head is not None:
+        body = body[: head.end()] + LINKS_OPEN_OUTSIDE + body[head.end() :]
+    response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = EMAIL_HTML_POLICY
     add_never_cache_headers(response)
     return response

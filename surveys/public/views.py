@@ -25,7 +25,16 @@ from surveys.campaigns.links import LinkState, SurveyLink
 from surveys.campaigns.models import UnsubscribeToken
 from surveys.campaigns.services import contact_unsubscribe
 from surveys.design.models import Question, QuestionnaireVersion
-from surveys.responses.forms import ACTIONS, NEXT, SAVE, TAMPERED, AnswerForm, field_name
+from surveys.responses.forms import (
+    ACTIONS,
+    BACK,
+    KEEP_ONLY,
+    NEXT,
+    SAVE,
+    TAMPERED,
+    AnswerForm,
+    field_name,
+)
 from surveys.responses.models import Answer, Response
 from surveys.responses.paging import Paging, scores_of
 from surveys.responses.services import LinkNotOpen, response_save
@@ -211,7 +220,7 @@ def _answer_post(request: HttpRequest, survey: _Survey) -> HttpResponse:  # noqa
     """Save the posted page and move on, or show it again with what is wrong."""
     number = _int(request.POST.get("page")) or 0
     action = request.POST.get("action", NEXT)
-    form = survey.form(request, number, request.POST, partial=action == SAVE)
+    form = survey.form(request, number, request.POST, partial=action in KEEP_ONLY)
     if action not in ACTIONS or (
         not form.is_valid() and form.has_error(NON_FIELD_ERRORS, "tampered")
     ):
@@ -236,7 +245,7 @@ def _answer_post(request: HttpRequest, survey: _Survey) -> HttpResponse:  # noqa
             token=survey.link.token,  # type: ignore[arg-type]  # an open link has its row
             page=number,
             answers=posted,
-            submit=following is None and action != SAVE,
+            submit=following is None and action not in KEEP_ONLY,
         )
     except LinkNotOpen as refused:
         return _closed(request, refused.state)
@@ -248,6 +257,10 @@ def _answer_post(request: HttpRequest, survey: _Survey) -> HttpResponse:  # noqa
     if action == SAVE:
         return render_public(request, "surveys/public/saved.html", {"link": survey.link.token})
     path = reverse("surveys_public:answer", args=[survey.token])
+    if action == BACK:
+        # Back keeps what the page held (nothing required yet) and opens the page before.
+        previous = survey.paging.previous_page(number, after) or number
+        return redirect(_with_language(path, **{PAGE_PARAM: previous}))
     return redirect(_with_language(path, **{PAGE_PARAM: following}))
 
 
@@ -262,7 +275,6 @@ def _answer_page(
     language = translation.get_language()
     paging, scores = survey.paging, survey.scores
     previous = paging.previous_page(number, scores)
-    path = reverse("surveys_public:answer", args=[survey.token])
     return render_public(
         request,
         "surveys/public/answer.html",
@@ -279,7 +291,7 @@ def _answer_page(
             # The last page the saved scores lead to offers "Send"; a score posted here
             # that opens a later page takes the customer there instead.
             "last": paging.next_page(number, {**scores, **scores_of_form(form)}) is None,
-            "back_url": _with_language(path, **{PAGE_PARAM: previous}) if previous else "",
+            "back": previous is not None,
         },
     )
 

@@ -18,8 +18,10 @@ from surveys.responses.services import AnswerValue
 
 FIELD_PREFIX = "q"
 # The buttons' values: go on, keep the answers to finish later, send the survey.
-NEXT, SAVE, SEND = "next", "save", "send"
-ACTIONS = (NEXT, SAVE, SEND)
+NEXT, SAVE, SEND, BACK = "next", "save", "send", "back"
+ACTIONS = (NEXT, SAVE, SEND, BACK)
+# The actions that keep what the page holds without requiring its answers yet.
+KEEP_ONLY = (SAVE, BACK)
 # What a post of this form may hold besides the questions' fields.
 FORM_KEYS = frozenset({"csrfmiddlewaretoken", "page", "action"})
 
@@ -119,7 +121,13 @@ class AnswerForm(LengthLimits, forms.Form):
         cleaned = super().clean() or {}
         page = cleaned.get("page")
         unknown = set(self.data) - FORM_KEYS - {field_name(q) for q in self.questions}
-        if unknown or not self.questions or page is None or not 1 <= page <= self.pages:
+        # A value given twice where one is asked for is not a post this page made.
+        repeated = any(
+            len(self.data.getlist(field_name(q))) > 1
+            for q in self.questions
+            if q.kind != Question.Kind.MULTIPLE
+        ) or any(len(self.data.getlist(key)) > 1 for key in FORM_KEYS)
+        if unknown or repeated or not self.questions or page is None or not 1 <= page <= self.pages:
             raise forms.ValidationError(TAMPERED, code="tampered")
         return cleaned
 

@@ -115,14 +115,16 @@ def test_a_hostile_value_in_an_email_is_escaped_on_the_page_and_sandboxed_as_sen
     # sandbox that runs no script and loads nothing, framed by this site only.
     assert "<script>alert" not in sent.content.decode()
     policy = sent["Content-Security-Policy"]
-    assert policy.startswith("sandbox;")
+    assert policy.startswith("sandbox allow-popups allow-popups-to-escape-sandbox;")
     assert "default-src 'none'" in policy
     assert "frame-ancestors 'self'" in policy
     assert "script-src" not in policy
     assert sent["X-Frame-Options"] == "SAMEORIGIN"
     assert sent["Content-Type"] == "text/html; charset=utf-8"
     assert f'src="{html(email)}"' in body
-    assert 'sandbox=""' in body
+    # No script, no form, no same origin: links alone leave the frame, in a new tab.
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in body
+    assert '<base target="_blank">' in sent.content.decode()
 
 
 def notice(to, **kwargs):

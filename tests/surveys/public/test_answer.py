@@ -319,3 +319,21 @@ def test_a_detractors_score_posted_with_send_goes_on_to_the_question_it_opens(cl
     asked = client.get(moved["Location"]).content.decode()
     assert "Send my answers" in asked
     assert f'name="{field(improve)}"' in asked
+
+
+def test_back_keeps_what_the_page_held_without_requiring_it(client):
+    version = nps_version()
+    _invitation, token = invite(version=version)
+    client.post(answer_url(token), page_one(version, 3))
+    _nps, improve, single, *_rest = questions(version)
+
+    # The detractors' question is required; Back leaves it blank and keeps the choice.
+    back = client.post(answer_url(token), {"page": 2, "action": "back", field(single): "price"})
+
+    assert back.status_code == 302
+    assert "?page=1" in back["Location"]
+    assert Answer.objects.get(question=single).choices == ["price"]
+    assert not Answer.objects.filter(question=improve).exists()
+    assert not Response.objects.get().is_complete
+    again = client.get(answer_url(token, page=2)).content.decode()
+    assert 'value="price" checked' in again

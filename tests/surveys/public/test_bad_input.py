@@ -118,3 +118,19 @@ def test_a_post_to_a_closed_link_stores_nothing(client):
 
     assert page.status_code == 410
     assert counts() == before
+
+
+@pytest.mark.parametrize("repeated", ["score", "single", "page", "action"])
+def test_a_value_given_twice_where_one_is_asked_is_refused(client, repeated):
+    version = nps_version()
+    _invitation, token = invite(version=version)
+    nps, _improve, single, *_rest = questions(version)
+    if repeated == "single":
+        client.post(answer_url(token), page_one(version, 9))
+        data = {"page": 2, "action": "send", field(single): ["price", "quality"]}
+    else:
+        data = {"page": 1, "action": "next", field(nps): 9}
+        key = field(nps) if repeated == "score" else repeated
+        data[key] = [data[key], data[key]]
+
+    refused_and_nothing_stored(client, token, data, TAMPERED)
