@@ -24,7 +24,7 @@ from surveys.campaigns import links
 from surveys.campaigns.links import LinkState, SurveyLink
 from surveys.campaigns.models import UnsubscribeToken
 from surveys.campaigns.services import contact_unsubscribe
-from surveys.design.models import Question, QuestionnaireVersion
+from surveys.design.models import DEFAULT_LANGUAGE, LANGUAGE_CODES, Question, QuestionnaireVersion
 from surveys.responses.forms import (
     ACTIONS,
     BACK,
@@ -175,8 +175,14 @@ class _Survey:
 
     @property
     def language(self) -> str:
+        """Return the page's language: the one the visitor chose with the switch, else
+        the invitation's (``PublicPagesMiddleware`` activated it). The questions are
+        in the database in every language, so the whole page follows the switch."""
+        current = translation.get_language()
+        if current in LANGUAGE_CODES:
+            return current
         invitation = self.link.invitation
-        return invitation.language if invitation is not None else translation.get_language()
+        return invitation.language if invitation is not None else DEFAULT_LANGUAGE
 
 
 @public_page(limit="public.survey", language=_survey_language)
@@ -288,9 +294,9 @@ def _answer_page(
             "items": items_of(form, language),
             "number": number,
             "count": paging.count,
-            # The last page the saved scores lead to offers "Send"; a score posted here
-            # that opens a later page takes the customer there instead.
-            "last": paging.next_page(number, {**scores, **scores_of_form(form)}) is None,
+            # "Send my answers" only where no later page can be shown whatever is
+            # chosen here; on "Next", a choice that opens no later page sends.
+            "last": not paging.may_follow(number, scores),
             "back": previous is not None,
         },
     )

@@ -22,7 +22,7 @@ from customers.models import Contact
 from surveys.campaigns.models import Invitation, InvitationToken
 from surveys.campaigns.services import invitation_refusal, invitation_send
 from surveys.design.builtin import builtin_install
-from surveys.design.models import Question, QuestionnaireVersion
+from surveys.design.models import Question, Questionnaire, QuestionnaireVersion
 from surveys.responses.paging import Paging
 from surveys.responses.services import AnswerValue, response_save
 
@@ -101,6 +101,22 @@ def _answer(invitation: Invitation, token: InvitationToken, mood: str, *, partia
     return response
 
 
+def _date_builtins(versions: list[QuestionnaireVersion], since: Any) -> None:
+    """Date the built-ins' install and approval before the demo's first invitation, as
+    they would be after weeks of use (an approval after the first send would say the
+    controlled document went out unapproved). Only versions not used yet move."""
+    unused = [v for v in versions if v.frozen_at is None]
+    for version in unused:
+        Questionnaire.objects.filter(pk=version.questionnaire_id).update(created_at=since)
+        Questionnaire.history.filter(id=version.questionnaire_id).update(history_date=since)
+        QuestionnaireVersion.objects.filter(pk=version.pk).update(
+            created_at=since, approved_at=since
+        )
+        QuestionnaireVersion.history.filter(id=version.pk).update(history_date=since)
+        questions = Question.objects.filter(version=version).values_list("pk", flat=True)
+        Question.history.filter(id__in=list(questions)).update(history_date=since)
+
+
 def _contact(customer: str, taken: set[int]) -> Contact | None:
     """Return a contact of the customer a survey may go to, one not used above."""
     return (
@@ -126,6 +142,8 @@ def load() -> list[str]:
         for q in builtin_install()
     }
     now = timezone.now()
+    first_send = max(spec.sent_days_ago for spec in SPECS)
+    _date_builtins([v for v in versions.values() if v], now - timedelta(days=first_send + 14))
     created: list[str] = []
     taken: set[int] = set()
     for spec in SPECS:

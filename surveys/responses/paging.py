@@ -47,6 +47,18 @@ class Paging:
         """Return the first page after ``number`` with a question to show, or None."""
         return next((n for n in range(number + 1, self.count + 1) if self.shown(n, scores)), None)
 
+    def may_follow(self, number: int, scores: Scores) -> bool:
+        """Return whether a page after ``number`` may still be shown: one with a
+        question shown always, or on a score not given before this page (a score on
+        this page, which the customer may still change, or a later one). The page's
+        button says "Next" then, and "Send my answers" only when nothing can follow."""
+        decided = {q.pk for page in self.pages[: number - 1] for q in page}
+        return any(
+            q.show_if_id is None or q.show_if_id not in decided or q.shown_for(scores)
+            for page in self.pages[number:]
+            for q in page
+        )
+
     def previous_page(self, number: int, scores: Scores) -> int | None:
         """Return the last page before ``number`` with a question to show, or None."""
         return next((n for n in range(number - 1, 0, -1) if self.shown(n, scores)), None)

@@ -297,7 +297,7 @@ def test_a_page_with_nothing_to_show_is_skipped_on_the_server(client):
     assert Response.objects.get().is_complete
 
 
-def test_a_detractors_score_posted_with_send_goes_on_to_the_question_it_opens(client):
+def test_a_page_whose_score_may_open_another_says_next_and_the_score_decides(client):
     version = VersionFactory()
     nps = QuestionFactory(version=version, position=1, kind=Question.Kind.NPS)
     improve = QuestionFactory(
@@ -309,13 +309,22 @@ def test_a_detractors_score_posted_with_send_goes_on_to_the_question_it_opens(cl
         show_if_max=6,
     )
     approve(version)
-    _invitation, token = invite(version=version)
-    assert "Send my answers" in client.get(answer_url(token)).content.decode()
+    promoter, promoter_token = invite(version=version)
+    first = client.get(answer_url(promoter_token)).content.decode()
+    # Whatever is chosen here may open the detractors' page: the button says so.
+    assert 'value="next"' in first
+    assert "Send my answers" not in first
 
-    moved = client.post(answer_url(token), {"page": 1, "action": "send", field(nps): 2})
+    done = client.post(answer_url(promoter_token), {"page": 1, "action": "next", field(nps): 9})
+
+    assert "thanks" in done["Location"]
+    assert Response.objects.get(invitation=promoter).is_complete
+
+    detractor, token = invite(version=version)
+    moved = client.post(answer_url(token), {"page": 1, "action": "next", field(nps): 2})
 
     assert "page=2" in moved["Location"]
-    assert not Response.objects.get().is_complete
+    assert not Response.objects.get(invitation=detractor).is_complete
     asked = client.get(moved["Location"]).content.decode()
     assert "Send my answers" in asked
     assert f'name="{field(improve)}"' in asked
@@ -337,3 +346,30 @@ def test_back_keeps_what_the_page_held_without_requiring_it(client):
     assert not Response.objects.get().is_complete
     again = client.get(answer_url(token, page=2)).content.decode()
     assert 'value="price" checked' in again
+
+
+@pytest.mark.parametrize(("contact_language", "chosen"), [("hi", "en"), ("en", "hi")])
+def test_the_language_switch_turns_the_questions_too(client, contact_language, chosen):
+    version = nps_version()
+    _invitation, token = invite(version=version, language=contact_language)
+    nps = questions(version)[0]
+
+    page = client.get(answer_url(token, lang=chosen)).content.decode()
+
+    assert f'<html lang="{chosen}">' in page
+    assert nps.text_in(chosen) in page
+    assert nps.text_in(contact_language) not in page
+
+
+def test_a_refused_save_still_marks_the_required_question_required(client):
+    version = nps_version()
+    _invitation, token = invite(version=version)
+    client.post(answer_url(token), page_one(version, 3))
+    _nps, improve, *_rest = questions(version)
+
+    page = client.post(
+        answer_url(token), {"page": 2, "action": "save", field(improve): "x" * 2001}
+    ).content.decode()
+
+    assert 'id="error-summary"' in page
+    assert page.count("(required)") == 1

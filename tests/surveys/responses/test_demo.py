@@ -31,6 +31,10 @@ def test_the_builtin_questionnaires_are_approved(demo):
         "transactional-csat",
         "complaint-handling",
     }
+    # Approved before anything was sent with them, in the record and its history.
+    for version in approved.exclude(frozen_at=None):
+        assert version.approved_at < version.frozen_at
+        assert max(version.history.values_list("history_date", flat=True)) < version.frozen_at
 
 
 def test_invitations_are_answered_in_both_languages_at_their_own_dates(demo):
