@@ -123,13 +123,18 @@ class AnswerForm(LengthLimits, forms.Form):
         unknown = set(self.data) - FORM_KEYS - {field_name(q) for q in self.questions}
         # A value given twice where one is asked for is not a post this page made.
         repeated = any(
-            len(self.data.getlist(field_name(q))) > 1
+            self._given(field_name(q)) > 1
             for q in self.questions
             if q.kind != Question.Kind.MULTIPLE
-        ) or any(len(self.data.getlist(key)) > 1 for key in FORM_KEYS)
+        ) or any(self._given(key) > 1 for key in FORM_KEYS)
         if unknown or repeated or not self.questions or page is None or not 1 <= page <= self.pages:
             raise forms.ValidationError(TAMPERED, code="tampered")
         return cleaned
+
+    def _given(self, key: str) -> int:
+        """Return how many values the post gives for ``key`` (a QueryDict holds a list)."""
+        data: Any = self.data
+        return len(data.getlist(key)) if hasattr(data, "getlist") else int(key in data)
 
     def answers(self) -> dict[int, AnswerValue]:
         """Return question id -> value of the page's valid answers."""
