@@ -216,7 +216,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST":
         return _answer_post(request, survey)
-    number = _int(request.GET.get(PAGE_PARAM)) or survey.default
+    # A number chosen in an email (a reminder's, after a part-way save too) opens the
+    # first page with it chosen; otherwise the page reached.
+    clicked = bool(_score_chosen(request, paging, 1))
+    number = _int(request.GET.get(PAGE_PARAM)) or (1 if clicked else survey.default)
     if not 1 <= number <= reached or not paging.shown(number, scores):
         number = survey.default
     return _answer_page(request, survey, survey.form(request, number), number=number)

@@ -373,3 +373,16 @@ def test_a_refused_save_still_marks_the_required_question_required(client):
 
     assert 'id="error-summary"' in page
     assert page.count("(required)") == 1
+
+
+def test_a_number_clicked_in_a_reminder_after_a_partial_save_opens_the_first_page(client):
+    version = nps_version()
+    invitation, token = invite(version=version)
+    client.post(answer_url(token), page_one(version, 9))  # saved part-way, on page 2
+    nps = questions(version)[0]
+    reminder = reminder_token(invitation)
+
+    page = client.get(answer_url(reminder, score=3)).content.decode()
+
+    assert f'name="{field(nps)}" id="id_{field(nps)}_3" value="3" checked' in page
+    assert Answer.objects.get(question=nps).score == 9  # opening records nothing
