@@ -161,8 +161,11 @@ def test_top_management_approves_but_does_not_design(client, top):
     draft = nps_version(approved=False)
     client.force_login(top)
     assert client.get(url("version_design", draft.pk)).status_code == 403
-    page = client.get(url("version_approve", draft.pk))
-    assert "Approve version" in page.content.decode()
+    page = client.get(url("version_approve", draft.pk)).content.decode()
+    assert "Approve version" in page
+    # "Not now" leads to a page top management may read, not to the designer.
+    assert f'href="{url("version_detail", draft.pk)}">Not now<' in page
+    assert url("version_design", draft.pk) not in page
     client.post(url("version_approve", draft.pk))
     draft.refresh_from_db()
     assert (draft.status, draft.approved_by) == (Status.APPROVED, top)
@@ -177,6 +180,15 @@ def test_the_approval_page_lists_what_stops_it(client, manager):
     assert "Give the title in Hindi." in page
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_what_stops_approval_links_top_management_to_the_version_page(client, top):
+    draft = VersionFactory(texts={"en": {"title": "Only English"}})
+    client.force_login(top)
+    page = client.get(url("version_approve", draft.pk)).content.decode()
+    assert "Give the title in Hindi." in page
+    assert f'href="{url("version_detail", draft.pk)}">Back to the version<' in page
+    assert url("version_design", draft.pk) not in page
 
 
 def test_a_new_draft_is_made_from_the_questionnaires_page(client, manager):
