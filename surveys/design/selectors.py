@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,18 @@ def questionnaire_versions(questionnaire: Questionnaire) -> list[QuestionnaireVe
         )
         .order_by("-number")
     )
+
+
+def open_invitation_count(questionnaire: Questionnaire) -> int:
+    """Return how many invitations of the questionnaire can still be answered (or will
+    be once sent): voiding it closes them.
+
+    The invitations are the campaigns register's, which sits above this one and so is
+    not imported here; the model is looked up by name, and its own ``open()`` is the
+    one definition of an invitation that can still be answered.
+    """
+    invitation = apps.get_model("surveys", "Invitation")
+    return int(invitation.objects.open().filter(version__questionnaire=questionnaire).count())
 
 
 def version_with_questions(pk: int) -> QuestionnaireVersion:

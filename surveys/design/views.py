@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required
@@ -140,13 +140,28 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("surveys.change_questionnaire")
 def questionnaire_void(request: HttpRequest, pk: int) -> HttpResponse:
-    """Void a questionnaire with a reason: nothing more is sent with it."""
+    """Void a questionnaire with a reason: nothing more is sent with it, and the links
+    of its invitations not answered yet stop working (the page says how many first)."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    unanswered = 0 if questionnaire.is_voided else selectors.open_invitation_count(questionnaire)
+    warning = (
+        ngettext(
+            "%(count)s invitation not answered yet will stop working: its link will say "
+            "the survey is closed.",
+            "%(count)s invitations not answered yet will stop working: their links will say "
+            "the survey is closed.",
+            unanswered,
+        )
+        % {"count": unanswered}
+        if unanswered
+        else ""
+    )
     return void_page(
         request,
         questionnaire,
         back=questionnaire.get_absolute_url(),
         crumbs=[QUESTIONNAIRES, (questionnaire.name, questionnaire.get_absolute_url())],
+        warning=warning,
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
+from surveys.campaigns.services import invitation_withdraw
 from surveys.design import services
 from surveys.design.models import Question, Questionnaire, QuestionnaireVersion
 from surveys.design.services import QuestionFields
@@ -16,6 +17,7 @@ from tests.surveys.factories import (
     QuestionnaireFactory,
     VersionFactory,
     approve,
+    invite,
     nps_version,
 )
 
@@ -355,3 +357,25 @@ def test_a_question_of_another_version_is_not_a_condition_offered(client, manage
     )
     assert "Select a valid choice" in response.content.decode()
     assert draft.questions.count() == 5
+
+
+def test_the_void_page_says_how_many_open_invitations_stop_working(client, manager):
+    version = nps_version()
+    invite(version=version)
+    invite(version=version)
+    withdrawn, _token = invite(version=version)
+    invitation_withdraw(invitation=withdrawn, by=manager, reason="Sent by mistake")
+    client.force_login(manager)
+    page = client.get(url("questionnaire_void", version.questionnaire_id)).content.decode()
+    assert (
+        '<p class="alert alert-warning" role="note">2 invitations not answered yet will stop '
+        "working: their links will say the survey is closed.</p>"
+    ) in page
+
+
+def test_the_void_page_warns_of_nothing_when_no_invitation_is_open(client, manager):
+    version = nps_version()
+    client.force_login(manager)
+    page = client.get(url("questionnaire_void", version.questionnaire_id)).content.decode()
+    assert "alert-warning" not in page
+    assert "Void the record" in page
