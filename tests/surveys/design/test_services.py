@@ -247,13 +247,17 @@ def test_a_score_another_question_depends_on_is_not_removed(draft, manager):
     [
         (
             Kind.TEXT,
-            "Question 2 is shown only on a score of this question: remove that condition "
-            "before making this question free text.",
+            (
+                "Question 2 is shown only on a score of this question: remove that condition "
+                "before making this question free text."
+            ),
         ),
         (
             Kind.CSAT,
-            "Question 2 is shown only when this question scores 0 to 6, which is not within "
-            "its new scale of 1 to 5: change that condition first.",
+            (
+                "Question 2 is shown only when this question scores 0 to 6, which is not within "
+                "its new scale of 1 to 5: change that condition first."
+            ),
         ),
     ],
 )
@@ -322,8 +326,10 @@ def test_version_2_onwards_is_not_approved_without_what_changed_and_why(manager)
     with pytest.raises(ValidationError) as refused:
         services.version_approve(version=first, by=manager)
     assert refused.value.messages == [
-        "Say what changed since the version before and why: write it in “What changed "
-        "and why” on the draft's texts page (Change the texts)."
+        (
+            "Say what changed since the version before and why: write it in “What changed "
+            "and why” on the draft's texts page (Change the texts)."
+        )
     ]
     services.version_texts_update(
         version=first, by=manager, texts=first.texts, change_note="Shorter intro."
