@@ -476,3 +476,30 @@ def test_the_designers_page_split_puts_a_conditional_question_on_the_next_page()
         version=version, position=2, kind=Kind.TEXT, show_if=nps, show_if_min=0, show_if_max=6
     )
     assert version.pages() == [[nps], [asked]]
+
+
+# Text limits ------------------------------------------------------------------------------
+
+
+def test_a_version_text_over_its_limit_is_refused_and_nothing_changes(draft, manager):
+    with pytest.raises(ValidationError) as refused:
+        services.version_texts_update(
+            version=draft, by=manager, texts={"en": {"title": "P", "intro": "x" * 20_000}}
+        )
+    assert refused.value.messages == [
+        "The intro in English has 20000 characters; at most 1000 are allowed."
+    ]
+    draft.refresh_from_db()
+    assert draft.texts == {"en": {"title": "Pulse"}}
+
+
+def test_a_question_text_over_its_limit_is_refused_and_nothing_is_added(draft, manager):
+    long = free_text()
+    long.texts = {"en": {"text": "x" * 2000}, "hi": {"text": "क्यों?", "help": "y" * 501}}
+    with pytest.raises(ValidationError) as refused:
+        services.question_add(version=draft, by=manager, fields=long)
+    assert refused.value.messages == [
+        "The text in English has 2000 characters; at most 300 are allowed.",
+        "The help in Hindi has 501 characters; at most 500 are allowed.",
+    ]
+    assert draft.questions.count() == 0

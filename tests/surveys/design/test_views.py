@@ -379,3 +379,25 @@ def test_the_void_page_warns_of_nothing_when_no_invitation_is_open(client, manag
     page = client.get(url("questionnaire_void", version.questionnaire_id)).content.decode()
     assert "alert-warning" not in page
     assert "Void the record" in page
+
+
+def test_a_text_over_its_limit_is_refused_by_the_form_never_cut_by_the_browser(client, manager):
+    draft = services.questionnaire_create(by=manager, name="Pulse", kind="other").versions.get()
+    client.force_login(manager)
+    form = client.get(url("version_texts", draft.pk)).content.decode()
+    # A ``maxlength`` would let the browser cut a pasted text to the limit and save it.
+    assert "maxlength" not in form
+    assert "Up to 1,000 characters." in form
+    page = client.post(
+        url("version_texts", draft.pk), {"title_en": "Pulse", "intro_en": "x" * 20_000}
+    ).content.decode()
+    assert "Ensure this value has at most 1000 characters (it has 20000)." in page
+    draft.refresh_from_db()
+    assert draft.texts == {"en": {"title": "Pulse"}}
+    question = client.get(url("question_add", draft.pk)).content.decode()
+    assert "maxlength" not in question
+    page = client.post(
+        url("question_add", draft.pk), question_data(text_en="x" * 2000)
+    ).content.decode()
+    assert "Ensure this value has at most 300 characters (it has 2000)." in page
+    assert draft.questions.count() == 0
