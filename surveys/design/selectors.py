@@ -166,6 +166,22 @@ def _signature(question: Question) -> tuple[str, str]:
     return (question.kind, question.text_in("en").strip().lower())
 
 
+def _place(old: int | None, new: int | None, old_version: int, new_version: int) -> str:
+    """Return a compared question's number, each side numbered by its own version: a
+    question removed, or moved by one removed before it, is not numbered like the next."""
+    if old is not None and old == new:
+        return str(old)
+    if old is not None and new is not None:
+        return _("%(old)s in version %(a)s, %(new)s in version %(b)s") % {
+            "old": old,
+            "a": old_version,
+            "new": new,
+            "b": new_version,
+        }
+    number, version = (old, old_version) if old is not None else (new, new_version)
+    return _("%(number)s in version %(version)s") % {"number": number, "version": version}
+
+
 def compare_versions(old: QuestionnaireVersion, new: QuestionnaireVersion) -> dict[str, Any]:
     """Return two versions side by side: their texts per language, and each question
     matched with its counterpart, marked added, removed, changed or the same.
@@ -199,14 +215,19 @@ def compare_versions(old: QuestionnaireVersion, new: QuestionnaireVersion) -> di
         if kind == "same" and any(row.changed for row in rows):
             kind = "changed"
         shown = b or a
-        number = new_numbers[b.pk] if b is not None else old_numbers[a.pk]  # type: ignore[union-attr]
         labels = {
             "added": _("Added"),
             "removed": _("Removed"),
             "changed": _("Changed"),
             "same": _("The same"),
         }
-        subject = f"{number}. {shown.text_in('en') if shown else ''}"
+        where = _place(
+            old_numbers.get(a.pk) if a is not None else None,
+            new_numbers.get(b.pk) if b is not None else None,
+            old.number,
+            new.number,
+        )
+        subject = f"{where}. {shown.text_in('en') if shown else ''}"
         changes.append(QuestionChange(kind, labels[kind], subject, rows))
 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -186,7 +186,26 @@ def questionnaire_compare(request: HttpRequest, pk: int) -> HttpResponse:
     the last two by default): texts and each question, added, removed or changed."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     versions = list(questionnaire.versions.order_by("-number"))
-    old, new = pick_versions(versions, request.GET.get("a"), request.GET.get("b"))
+    asked = [request.GET.get(side, "").strip() for side in ("a", "b")]
+    old, new = pick_versions(versions, *asked)
+    unknown = [value for value in asked if value and value not in {str(v.number) for v in versions}]
+    twice = not unknown and asked[0] and asked[0] == asked[1]
+    if unknown or twice:
+        # Half of what was asked is no comparison: show the last two, and say so.
+        old, new = pick_versions(versions, None, None)
+    notice = ""
+    if (unknown or twice) and old is not None and new is not None and old != new:
+        notice = (
+            _(
+                "This questionnaire has no version “%(asked)s”: shown are its last two "
+                "versions, %(old)s and %(new)s."
+            )
+            if unknown
+            else _(
+                "Version %(asked)s was chosen twice: shown are its last two versions, "
+                "%(old)s and %(new)s."
+            )
+        ) % {"asked": ", ".join(unknown) or asked[0], "old": old.number, "new": new.number}
     comparison = None
     if old is not None and new is not None and old != new:
         old, new = (
@@ -203,6 +222,7 @@ def questionnaire_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "old": old,
             "new": new,
             "comparison": comparison,
+            "notice": notice,
             "crumbs": [QUESTIONNAIRES, (questionnaire.name, questionnaire.get_absolute_url())],
         },
     )

@@ -283,13 +283,16 @@ def test_the_comparison_marks_added_removed_and_changed_questions(client, manage
         {"a": version.number, "b": draft.number},
     )
     kinds = [(item.kind, item.subject) for item in response.context["comparison"]["questions"]]
+    # Each side is numbered by its own version: the removed question and the one
+    # after it are not both "4".
+    a, b = version.number, draft.number
     assert kinds == [
         ("same", "1. English question 1"),
         ("same", "2. What should we improve?"),
         ("changed", "3. Main reason"),
-        ("removed", "4. What do you use?"),
-        ("same", "4. Anything else?"),
-        ("added", "5. Brand new?"),
+        ("removed", f"4 in version {a}. What do you use?"),
+        ("same", f"5 in version {a}, 4 in version {b}. Anything else?"),
+        ("added", f"5 in version {b}. Brand new?"),
     ]
     required = next(
         row
@@ -401,3 +404,32 @@ def test_a_text_over_its_limit_is_refused_by_the_form_never_cut_by_the_browser(c
     ).content.decode()
     assert "Ensure this value has at most 300 characters (it has 2000)." in page
     assert draft.questions.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("asked", "notice"),
+    [
+        ({"a": "9", "b": "1"}, "no version “9”: shown are its last two versions, 2 and 3."),
+        ({"a": "x", "b": "7"}, "no version “x, 7”: shown are its last two versions, 2 and 3."),
+        ({"a": "2", "b": "2"}, "chosen twice: shown are its last two versions, 2 and 3."),
+    ],
+)
+def test_a_comparison_of_versions_not_found_says_what_is_shown_instead(
+    client, auditor, asked, notice
+):
+    first = VersionFactory(number=1)
+    approve(first)
+    for number in (2, 3):
+        approve(VersionFactory(questionnaire=first.questionnaire, number=number))
+    client.force_login(auditor)
+    response = client.get(url("questionnaire_compare", first.questionnaire_id), asked)
+    assert f"{notice}</p>" in response.content.decode()
+    assert (response.context["old"].number, response.context["new"].number) == (2, 3)
+
+
+def test_a_comparison_of_versions_found_has_no_notice(client, auditor):
+    first = approve(VersionFactory(number=1))
+    VersionFactory(questionnaire=first.questionnaire, number=2)
+    client.force_login(auditor)
+    response = client.get(url("questionnaire_compare", first.questionnaire_id), {"a": 1, "b": 2})
+    assert "alert-warning" not in response.content.decode()
