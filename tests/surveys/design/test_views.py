@@ -226,7 +226,13 @@ def test_the_preview_shows_the_customers_page_in_each_language(
     assert '<legend class="survey-legend">' in page
     assert 'type="radio" class="btn-check" name="q' in page
     assert page.count("<fieldset disabled") == 2
-    assert page.count('class="badge state-conditions"') == 1
+    # The condition is for staff: in the staff member's language, marked so.
+    assert (
+        page.count(
+            '<span class="badge state-conditions" lang="en">Shown when question 1 scores 0 to 6'
+        )
+        == 1
+    )
     assert "<textarea" in page
     assert page.count('<progress class="survey-progress') == 2
     # Framed by the preview page only.
