@@ -439,3 +439,16 @@ def test_a_comparison_of_versions_found_has_no_notice(client, auditor):
     client.force_login(auditor)
     response = client.get(url("questionnaire_compare", first.questionnaire_id), {"a": 1, "b": 2})
     assert "alert-warning" not in response.content.decode()
+
+
+def test_the_version_history_shows_each_changed_text_on_its_own_line(client, manager):
+    draft = services.questionnaire_create(by=manager, name="Pulse", kind="other").versions.get()
+    services.version_texts_update(
+        version=draft, by=manager, texts={"en": {"title": "Pulse survey"}, "hi": {"title": "नब्ज़"}}
+    )
+    client.force_login(manager)
+    page = client.get(url("version_detail", draft.pk)).content.decode()
+    assert "{&#x27;en&#x27;" not in page
+    assert '<span class="fw-semibold">Texts en title</span>: <del>Pulse</del>' in page
+    assert '<span class="fw-semibold">Texts hi title</span>: <del>—</del>' in page
+    assert '<th scope="col" class="history-what">What</th>' in page
