@@ -452,3 +452,12 @@ def test_the_version_history_shows_each_changed_text_on_its_own_line(client, man
     assert '<span class="fw-semibold">Texts en title</span>: <del>Pulse</del>' in page
     assert '<span class="fw-semibold">Texts hi title</span>: <del>—</del>' in page
     assert '<th scope="col" class="history-what">What</th>' in page
+
+
+def test_the_versions_table_is_a_landmark_named_apart_from_its_section(client, auditor):
+    version = nps_version()
+    client.force_login(auditor)
+    page = client.get(url("questionnaire_detail", version.questionnaire_id)).content.decode()
+    # Two landmarks named by one heading cannot be told apart (axe's landmark-unique).
+    assert page.count('aria-labelledby="versions-heading"') == 1
+    assert 'role="region" aria-label="Table of the versions"' in page
