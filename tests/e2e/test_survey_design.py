@@ -49,6 +49,7 @@ def test_a_quality_manager_drafts_previews_and_compares_a_questionnaire(page, vi
     visit(f"/surveys/versions/{draft.pk}/approve/", name="approve-refused")
     assert page.get_by_text("Say what changed since the version before and why").is_visible()
     visit(f"/surveys/versions/{draft.pk}/texts/", name="texts")
+    page.get_by_label("Introduction (English)").fill("Three quick questions about your order.")
     page.get_by_label("What changed and why").fill("The choice of reason comes first.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the texts").click()
@@ -59,7 +60,7 @@ def test_a_quality_manager_drafts_previews_and_compares_a_questionnaire(page, vi
     visit(name="approved")
     draft.refresh_from_db()
     assert draft.status == QuestionnaireVersion.Status.APPROVED
-    assert page.get_by_text("What changed and why").first.is_visible()
+    assert page.get_by_text("Texts en intro").is_visible()
 
     # Voiding says first how many invitations not answered yet stop working.
     invite(version=draft)
