@@ -233,6 +233,7 @@ def test_the_preview_shows_the_customers_page_in_each_language(
         )
         == 1
     )
+    assert '<h2 id="preview-thanks" class="h5" lang="en">After sending</h2>' in page
     assert "<textarea" in page
     assert page.count('<progress class="survey-progress') == 2
     # Framed by the preview page only.
