@@ -212,6 +212,39 @@ def _display(field: models.Field, value: Any, names: dict[Any, str]) -> str:
     return str(value)
 
 
+def _flatten(value: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    """Return the strings and numbers of a JSON value by their path: ``{"en": {"title":
+    "A"}}`` is ``{("en", "title"): "A"}``; list items are numbered from 1."""
+    if isinstance(value, dict):
+        items: Any = ((str(key), item) for key, item in value.items())
+    elif isinstance(value, list):
+        items = ((str(number), item) for number, item in enumerate(value, start=1))
+    else:
+        return {path: value}
+    flat: dict[tuple[str, ...], Any] = {}
+    for key, item in items:
+        flat.update(_flatten(item, (*path, key)))
+    return flat
+
+
+def _json_changes(field: models.Field, old: Any, new: Any) -> list[dict[str, Any]]:
+    """Return a JSON field's change as one line per value that changed, named by its
+    path ("texts en title"), rather than two whole maps no one can read side by side."""
+    before, after = _flatten(old), _flatten(new)
+    lines = []
+    for path in [*before, *(p for p in after if p not in before)]:
+        if before.get(path) != after.get(path):
+            label = " ".join((str(field.verbose_name), *path))
+            lines.append(
+                {
+                    "field": label,
+                    "old": "—" if before.get(path) in (None, "") else str(before[path]),
+                    "new": "—" if after.get(path) in (None, "") else str(after[path]),
+                }
+            )
+    return lines
+
+
 def _foreign_names(model: Any, deltas: list[Any]) -> dict[Any, str]:
     """Return the name of every record a changed foreign key pointed to: one query per
     related model for the whole history, not one per history row."""
@@ -333,6 +366,9 @@ def history_entries_of(history: QuerySet, *, limit: int = HISTORY_LIMIT) -> list
                     )
             for change in delta.changes:
                 field = newer.instance_type._meta.get_field(change.field)
+                if isinstance(field, models.JSONField):
+                    changes += _json_changes(field, change.old, change.new)
+                    continue
                 changes.append(
                     {
                         "field": field.verbose_name,

@@ -244,9 +244,12 @@ def act(request: HttpRequest, action: Callable[[], Any], *, success: Callable[[A
 
 
 def void_page(
-    request: HttpRequest, record: Any, *, back: str, crumbs: Sequence[Crumb]
+    request: HttpRequest, record: Any, *, back: str, crumbs: Sequence[Crumb], warning: str = ""
 ) -> HttpResponse:
-    """Ask why, then void the record through ``record_void`` and go back."""
+    """Ask why, then void the record through ``record_void`` and go back.
+
+    ``warning`` says what else voiding it does, shown before the person confirms.
+    """
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,7 +260,9 @@ def void_page(
             messages.success(request, _("“%(name)s” is voided.") % {"name": record})
             return redirect(back)
     return render(
-        request, "core/void.html", {"form": form, "record": record, "crumbs": crumbs, "back": back}
+        request,
+        "core/void.html",
+        {"form": form, "record": record, "crumbs": crumbs, "back": back, "warning": warning},
     )
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.choosers import ChooserMultipleField
-from core.forms import LengthLimits
+from core.forms import LengthLimits, limit_lengths
 from customers.models import Need
 from surveys.design.models import (
     CHOICE_LABEL_LIMIT,
@@ -80,6 +80,9 @@ class VersionTextsForm(forms.Form):
         )
         self.initial.setdefault("change_note", version.change_note)
         self.fields["title_en"].required = True
+        # Fields added here, after the base ``__init__``: without this their
+        # ``maxlength`` lets a browser cut a pasted text silently to its limit.
+        limit_lengths(self)
 
     def texts(self) -> dict[str, dict[str, str]]:
         return _texts(self.cleaned_data, self.KEYS)
@@ -209,6 +212,7 @@ class QuestionForm(forms.Form):
                 "Needs from the needs register, by title: the results show how well each is met."
             ),
         )
+        limit_lengths(self)  # the text fields added above (see VersionTextsForm)
         if question is not None:
             self.initial.update(
                 {

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,7 +109,17 @@ class Questionnaire(VoidableModel):
         constraints = [
             models.UniqueConstraint(
                 "builtin", condition=~Q(builtin=""), name="surveys_questionnaire_builtin_unique"
-            )
+            ),
+            # Two live questionnaires of one name could not be told apart in the lists,
+            # the send page or the results; a void one frees its name.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(voided_at__isnull=True),
+                name="surveys_questionnaire_name_unique",
+                violation_error_message=_(
+                    "Another questionnaire in use has this name: choose another name."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,13 +274,23 @@ class QuestionnaireVersion(models.Model):
 
     def approval_refusals(self, questions: list["Question"] | None = None) -> list[str]:
         """Return what stops this draft from being approved (empty when nothing does):
-        no questions, a title or a question's text missing in a language, a scale
-        without its end labels, a choice question with fewer than two choices or a
-        choice without a label in every language."""
+        no questions, a title or a question's text missing in a language, a help text
+        in one language only, a scale without its end labels, a choice question with
+        fewer than two choices or a choice without a label in every language, and from
+        version 2 on, no note of what changed and why."""
         questions = self.ordered_questions() if questions is None else questions
         refusals = []
         if not questions:
             refusals.append(str(_("Add at least one question.")))
+        if self.number > 1 and not (self.change_note or "").strip():
+            refusals.append(
+                str(
+                    _(
+                        "Say what changed since the version before and why: write it in "
+                        "“What changed and why” on the draft's texts page (Change the texts)."
+                    )
+                )
+            )
         for language, name in Language.choices:
             if not ((self.texts or {}).get(language) or {}).get("title", "").strip():
                 refusals.append(str(_("Give the title in %(language)s.") % {"language": name}))
@@ -497,10 +518,23 @@ class Question(models.Model):
     def approval_refusals(self) -> list[str]:
         """Return what this question lacks to be approved (see the version's)."""
         wrong = []
+        # A help text shown in one language only would leave the other customers
+        # without it: it is given in every language or in none.
+        helped = any(
+            str(((self.texts or {}).get(code) or {}).get("help") or "").strip()
+            for code in LANGUAGE_CODES
+        )
         for language, name in Language.choices:
             strings = (self.texts or {}).get(language) or {}
             if not str(strings.get("text") or "").strip():
                 wrong.append(str(_("give its text in %(language)s.") % {"language": name}))
+            if helped and not str(strings.get("help") or "").strip():
+                wrong.append(
+                    str(
+                        _("give its help text in %(language)s too, or remove it in every language.")
+                        % {"language": name}
+                    )
+                )
             if self.is_score and not (
                 str(strings.get("low") or "").strip() and str(strings.get("high") or "").strip()
             ):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,18 @@ def questionnaire_versions(questionnaire: Questionnaire) -> list[QuestionnaireVe
         )
         .order_by("-number")
     )
+
+
+def open_invitation_count(questionnaire: Questionnaire) -> int:
+    """Return how many invitations of the questionnaire can still be answered (or will
+    be once sent): voiding it closes them.
+
+    The invitations are the campaigns register's, which sits above this one and so is
+    not imported here; the model is looked up by name, and its own ``open()`` is the
+    one definition of an invitation that can still be answered.
+    """
+    invitation = apps.get_model("surveys", "Invitation")
+    return int(invitation.objects.open().filter(version__questionnaire=questionnaire).count())
 
 
 def version_with_questions(pk: int) -> QuestionnaireVersion:
@@ -153,6 +166,22 @@ def _signature(question: Question) -> tuple[str, str]:
     return (question.kind, question.text_in("en").strip().lower())
 
 
+def _place(old: int | None, new: int | None, old_version: int, new_version: int) -> str:
+    """Return a compared question's number, each side numbered by its own version: a
+    question removed, or moved by one removed before it, is not numbered like the next."""
+    if old is not None and old == new:
+        return str(old)
+    if old is not None and new is not None:
+        return _("%(old)s in version %(a)s, %(new)s in version %(b)s") % {
+            "old": old,
+            "a": old_version,
+            "new": new,
+            "b": new_version,
+        }
+    number, version = (old, old_version) if old is not None else (new, new_version)
+    return _("%(number)s in version %(version)s") % {"number": number, "version": version}
+
+
 def compare_versions(old: QuestionnaireVersion, new: QuestionnaireVersion) -> dict[str, Any]:
     """Return two versions side by side: their texts per language, and each question
     matched with its counterpart, marked added, removed, changed or the same.
@@ -186,14 +215,19 @@ def compare_versions(old: QuestionnaireVersion, new: QuestionnaireVersion) -> di
         if kind == "same" and any(row.changed for row in rows):
             kind = "changed"
         shown = b or a
-        number = new_numbers[b.pk] if b is not None else old_numbers[a.pk]  # type: ignore[union-attr]
         labels = {
             "added": _("Added"),
             "removed": _("Removed"),
             "changed": _("Changed"),
             "same": _("The same"),
         }
-        subject = f"{number}. {shown.text_in('en') if shown else ''}"
+        where = _place(
+            old_numbers.get(a.pk) if a is not None else None,
+            new_numbers.get(b.pk) if b is not None else None,
+            old.number,
+            new.number,
+        )
+        subject = f"{where}. {shown.text_in('en') if shown else ''}"
         changes.append(QuestionChange(kind, labels[kind], subject, rows))
 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

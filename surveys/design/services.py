@@ -173,12 +173,31 @@ def question_update(*, question: Question, by: Any, fields: QuestionFields) -> Q
     stored = _fill(Question.objects.select_related("version").get(pk=question.pk), fields, by)
     numbers = _numbers(stored.version)
     for dependant in Question.objects.filter(show_if=stored).select_related("show_if"):
-        for _field, problem in dependant.condition_refusals():
-            raise Refusal(
-                _("Question %(number)s is shown on a score of this one: %(problem)s")
-                % {"number": numbers[dependant.pk], "problem": problem}
-            )
+        if dependant.condition_refusals():
+            raise Refusal(_dependant_refusal(stored, dependant, numbers[dependant.pk]))
     return stored
+
+
+def _dependant_refusal(question: Question, dependant: Question, number: int) -> str:
+    """Return, in one sentence, why a change leaves the condition of a question shown
+    on this one's score wrong, and what to do first."""
+    if not question.is_score:
+        return _(
+            "Question %(number)s is shown only on a score of this question: remove that "
+            "condition before making this question %(kind)s."
+        ) % {"number": number, "kind": question.get_kind_display().lower()}
+    low, high = question.scale() or (0, 0)
+    return _(
+        "Question %(number)s is shown only when this question scores %(least)s to "
+        "%(most)s, which is not within its new scale of %(low)s to %(high)s: change that "
+        "condition first."
+    ) % {
+        "number": number,
+        "least": dependant.show_if_min,
+        "most": dependant.show_if_max,
+        "low": low,
+        "high": high,
+    }
 
 
 def _numbers(version: QuestionnaireVersion) -> dict[int, int]:

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required
@@ -140,13 +140,28 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("surveys.change_questionnaire")
 def questionnaire_void(request: HttpRequest, pk: int) -> HttpResponse:
-    """Void a questionnaire with a reason: nothing more is sent with it."""
+    """Void a questionnaire with a reason: nothing more is sent with it, and the links
+    of its invitations not answered yet stop working (the page says how many first)."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    unanswered = 0 if questionnaire.is_voided else selectors.open_invitation_count(questionnaire)
+    warning = (
+        ngettext(
+            "%(count)s invitation not answered yet will stop working: its link will say "
+            "the survey is closed.",
+            "%(count)s invitations not answered yet will stop working: their links will say "
+            "the survey is closed.",
+            unanswered,
+        )
+        % {"count": unanswered}
+        if unanswered
+        else ""
+    )
     return void_page(
         request,
         questionnaire,
         back=questionnaire.get_absolute_url(),
         crumbs=[QUESTIONNAIRES, (questionnaire.name, questionnaire.get_absolute_url())],
+        warning=warning,
     )
 
 
@@ -171,7 +186,26 @@ def questionnaire_compare(request: HttpRequest, pk: int) -> HttpResponse:
     the last two by default): texts and each question, added, removed or changed."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     versions = list(questionnaire.versions.order_by("-number"))
-    old, new = pick_versions(versions, request.GET.get("a"), request.GET.get("b"))
+    asked = [request.GET.get(side, "").strip() for side in ("a", "b")]
+    old, new = pick_versions(versions, *asked)
+    unknown = [value for value in asked if value and value not in {str(v.number) for v in versions}]
+    twice = not unknown and asked[0] and asked[0] == asked[1]
+    if unknown or twice:
+        # Half of what was asked is no comparison: show the last two, and say so.
+        old, new = pick_versions(versions, None, None)
+    notice = ""
+    if (unknown or twice) and old is not None and new is not None and old != new:
+        notice = (
+            _(
+                "This questionnaire has no version “%(asked)s”: shown are its last two "
+                "versions, %(old)s and %(new)s."
+            )
+            if unknown
+            else _(
+                "Version %(asked)s was chosen twice: shown are its last two versions, "
+                "%(old)s and %(new)s."
+            )
+        ) % {"asked": ", ".join(unknown) or asked[0], "old": old.number, "new": new.number}
     comparison = None
     if old is not None and new is not None and old != new:
         old, new = (
@@ -188,6 +222,7 @@ def questionnaire_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "old": old,
             "new": new,
             "comparison": comparison,
+            "notice": notice,
             "crumbs": [QUESTIONNAIRES, (questionnaire.name, questionnaire.get_absolute_url())],
         },
     )

@@ -40,13 +40,22 @@ def version_preview_frame(request: HttpRequest, pk: int, language: str) -> HttpR
         QuestionnaireVersion.objects.select_related("questionnaire").prefetch_related("questions"),
         pk=pk,
     )
-    with translation.override(language):
-        return render(request, "surveys/public/preview.html", _context(version, language))
-
-
-def _context(version: QuestionnaireVersion, language: str) -> dict[str, Any]:
     paging = Paging.of(version)
     numbers = {q.pk: n for n, q in enumerate(paging.questions(), start=1)}
+    # A condition is for the staff member, not the customer: it is said in the staff
+    # member's language (and marked so), computed before the page turns to the customer's.
+    conditions = {q.pk: condition_text(q, numbers) for q in paging.questions()}
+    staff_language = translation.get_language()
+    with translation.override(language):
+        context = _context(version, language, paging, conditions)
+        return render(
+            request, "surveys/public/preview.html", {**context, "staff_language": staff_language}
+        )
+
+
+def _context(
+    version: QuestionnaireVersion, language: str, paging: Paging, conditions: dict[int, str]
+) -> dict[str, Any]:
     pages = []
     for number, questions in enumerate(paging.pages, start=1):
         form = AnswerForm(
@@ -54,7 +63,7 @@ def _context(version: QuestionnaireVersion, language: str) -> dict[str, Any]:
         )
         items = items_of(form, language)
         for item in items:
-            item["condition"] = condition_text(item["question"], numbers)
+            item["condition"] = conditions.get(item["question"].pk, "")
         pages.append({"number": number, "items": items, "last": number == paging.count})
     return {
         "version": version,

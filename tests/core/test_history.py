@@ -1,9 +1,11 @@
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import models
 
 from core.history import (
     HistoryImmutableError,
+    _json_changes,
     bulk_create_with_history,
     system_actor,
 )
@@ -133,4 +135,15 @@ def test_a_save_that_changes_a_field_still_writes_its_row():
     assert [(r.name, r.history_type) for r in widget.history.all()] == [
         ("Pump 2", "~"),
         ("Pump", "+"),
+    ]
+
+
+def test_a_json_change_shows_one_line_per_value_that_changed():
+    field = models.JSONField(verbose_name="texts")
+    old = {"en": {"title": "Pulse", "intro": "Hi"}, "hi": {"title": "नब्ज़"}}
+    new = {"en": {"title": "Pulse survey", "intro": "Hi"}, "hi": {}, "xx": [{"code": "a"}]}
+    assert _json_changes(field, old, new) == [
+        {"field": "texts en title", "old": "Pulse", "new": "Pulse survey"},
+        {"field": "texts hi title", "old": "नब्ज़", "new": "—"},
+        {"field": "texts xx 1 code", "old": "—", "new": "a"},
     ]

@@ -6,6 +6,7 @@ import pytest
 
 from core.roles import Role
 from surveys.design.models import Questionnaire, QuestionnaireVersion
+from tests.surveys.factories import invite
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,9 +45,24 @@ def test_a_quality_manager_drafts_previews_and_compares_a_questionnaire(page, vi
 
     visit(f"/surveys/questionnaires/{questionnaire.pk}/compare/", name="compare")
     assert page.get_by_text("Changed").first.is_visible()
+    # Version 2 is approved only with a note of what changed and why.
+    visit(f"/surveys/versions/{draft.pk}/approve/", name="approve-refused")
+    assert page.get_by_text("Say what changed since the version before and why").is_visible()
+    visit(f"/surveys/versions/{draft.pk}/texts/", name="texts")
+    page.get_by_label("Introduction (English)").fill("Three quick questions about your order.")
+    page.get_by_label("What changed and why").fill("The choice of reason comes first.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the texts").click()
     visit(f"/surveys/versions/{draft.pk}/approve/", name="approve")
     with page.expect_navigation():
         page.get_by_role("button", name="Approve version 2").click()
+    # The version's page: its history shows each changed text on a line of its own.
     visit(name="approved")
     draft.refresh_from_db()
     assert draft.status == QuestionnaireVersion.Status.APPROVED
+    assert page.get_by_text("Texts en intro").is_visible()
+
+    # Voiding says first how many invitations not answered yet stop working.
+    invite(version=draft)
+    visit(f"/surveys/questionnaires/{questionnaire.pk}/void/", name="void")
+    assert page.get_by_text("1 invitation not answered yet will stop working").is_visible()

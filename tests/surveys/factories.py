@@ -39,6 +39,10 @@ class VersionFactory(factory.django.DjangoModelFactory):
             "hi": {"title": "हम कैसा कर रहे हैं?", "intro": "", "thanks": "धन्यवाद!"},
         }
     )
+    # From version 2 on, a version is approved with a note of what changed and why.
+    change_note = factory.LazyAttribute(
+        lambda v: "" if v.number == 1 else "Reworded after the last review."
+    )
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):

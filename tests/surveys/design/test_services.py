@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.services import record_void
 from surveys.design import services
+from surveys.design.builtin import BUILTINS
 from surveys.design.models import Question, Questionnaire, QuestionnaireVersion
 from surveys.design.services import QuestionFields
 from tests.factories import NeedFactory
@@ -49,6 +51,26 @@ def test_a_new_questionnaire_has_its_first_draft_titled_with_its_name(manager):
     draft = questionnaire.versions.get()
     assert (draft.number, draft.status, draft.text("en", "title")) == (1, Status.DRAFT, "Pulse")
     assert questionnaire.history.first().history_user == manager
+
+
+def test_a_name_in_use_by_another_live_questionnaire_is_refused_in_any_case(manager):
+    first = services.questionnaire_create(by=manager, name="Pulse", kind="other")
+    other = services.questionnaire_create(by=manager, name="Other", kind="other")
+    message = "Another questionnaire in use has this name: choose another name."
+    with pytest.raises(ValidationError) as refused:
+        services.questionnaire_create(by=manager, name="PULSE", kind="other")
+    assert refused.value.messages == [message]
+    with pytest.raises(ValidationError) as refused:
+        services.questionnaire_update(questionnaire=other, by=manager, name="pulse", kind="other")
+    assert refused.value.messages == [message]
+    assert Questionnaire.objects.filter(name__iexact="pulse").count() == 1
+    record_void(record=first, by=manager, reason="Replaced")
+    assert services.questionnaire_create(by=manager, name="Pulse", kind="other").pk != first.pk
+
+
+def test_the_builtin_questionnaires_have_names_of_their_own():
+    names = [spec["name"].lower() for spec in BUILTINS]
+    assert len(set(names)) == len(names)
 
 
 def test_questions_are_added_at_the_end_in_order(draft, manager):
@@ -220,16 +242,37 @@ def test_a_score_another_question_depends_on_is_not_removed(draft, manager):
     assert draft.questions.count() == 2
 
 
-@pytest.mark.parametrize("kind", [Kind.TEXT, Kind.CSAT])
-def test_a_score_is_not_changed_under_the_question_that_depends_on_it(draft, manager, kind):
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        (
+            Kind.TEXT,
+            (
+                "Question 2 is shown only on a score of this question: remove that condition "
+                "before making this question free text."
+            ),
+        ),
+        (
+            Kind.CSAT,
+            (
+                "Question 2 is shown only when this question scores 0 to 6, which is not within "
+                "its new scale of 1 to 5: change that condition first."
+            ),
+        ),
+    ],
+)
+def test_a_score_is_not_changed_under_the_question_that_depends_on_it(
+    draft, manager, kind, message
+):
     nps = services.question_add(version=draft, by=manager, fields=score())
     services.question_add(
         version=draft, by=manager, fields=free_text(show_if=nps, show_if_min=0, show_if_max=6)
     )
     changed = score()
     changed.kind = kind
-    with pytest.raises(ValidationError, match="Question 2 is shown on a score of this one"):
+    with pytest.raises(ValidationError) as refused:
         services.question_update(question=nps, by=manager, fields=changed)
+    assert refused.value.messages == [message]
     nps.refresh_from_db()
     assert nps.kind == Kind.NPS
 
@@ -276,6 +319,49 @@ def test_a_choice_question_needs_two_choices_labelled_in_each_language(draft, ma
     ]
 
 
+def test_version_2_onwards_is_not_approved_without_what_changed_and_why(manager):
+    first = nps_version(approved=False)
+    first.number, first.change_note = 2, "  "
+    first.save()
+    with pytest.raises(ValidationError) as refused:
+        services.version_approve(version=first, by=manager)
+    assert refused.value.messages == [
+        (
+            "Say what changed since the version before and why: write it in “What changed "
+            "and why” on the draft's texts page (Change the texts)."
+        )
+    ]
+    services.version_texts_update(
+        version=first, by=manager, texts=first.texts, change_note="Shorter intro."
+    )
+    assert services.version_approve(version=first, by=manager).status == Status.APPROVED
+
+
+def test_the_first_version_needs_no_change_note(draft, manager):
+    services.version_texts_update(
+        version=draft, by=manager, texts={"en": {"title": "P"}, "hi": {"title": "प"}}
+    )
+    services.question_add(version=draft, by=manager, fields=score())
+    assert services.version_approve(version=draft, by=manager).status == Status.APPROVED
+
+
+def test_a_help_text_in_one_language_only_is_not_approved(draft, manager):
+    services.version_texts_update(
+        version=draft, by=manager, texts={"en": {"title": "P"}, "hi": {"title": "प"}}
+    )
+    helped = free_text()
+    helped.texts = {"en": {"text": "Why?", "help": "One thing is enough."}, "hi": {"text": "क्यों?"}}
+    question = services.question_add(version=draft, by=manager, fields=helped)
+    with pytest.raises(ValidationError) as refused:
+        services.version_approve(version=draft, by=manager)
+    assert refused.value.messages == [
+        "Question 1: give its help text in Hindi too, or remove it in every language."
+    ]
+    helped.texts = {"en": {"text": "Why?"}, "hi": {"text": "क्यों?"}}
+    services.question_update(question=question, by=manager, fields=helped)
+    assert services.version_approve(version=draft, by=manager).status == Status.APPROVED
+
+
 def test_approval_records_who_and_when_and_retires_the_version_before(manager, top):
     first = nps_version(approved=False)
     services.version_approve(version=first, by=top)
@@ -283,6 +369,9 @@ def test_approval_records_who_and_when_and_retires_the_version_before(manager, t
     assert (first.status, first.approved_by, first.approver) == (Status.APPROVED, top, str(top))
     assert first.approved_at is not None
     second = services.version_new_draft(questionnaire=first.questionnaire, by=manager)
+    services.version_texts_update(
+        version=second, by=manager, texts=second.texts, change_note="Shorter intro."
+    )
     services.version_approve(version=second, by=manager)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -387,3 +476,30 @@ def test_the_designers_page_split_puts_a_conditional_question_on_the_next_page()
         version=version, position=2, kind=Kind.TEXT, show_if=nps, show_if_min=0, show_if_max=6
     )
     assert version.pages() == [[nps], [asked]]
+
+
+# Text limits ------------------------------------------------------------------------------
+
+
+def test_a_version_text_over_its_limit_is_refused_and_nothing_changes(draft, manager):
+    with pytest.raises(ValidationError) as refused:
+        services.version_texts_update(
+            version=draft, by=manager, texts={"en": {"title": "P", "intro": "x" * 20_000}}
+        )
+    assert refused.value.messages == [
+        "The intro in English has 20000 characters; at most 1000 are allowed."
+    ]
+    draft.refresh_from_db()
+    assert draft.texts == {"en": {"title": "Pulse"}}
+
+
+def test_a_question_text_over_its_limit_is_refused_and_nothing_is_added(draft, manager):
+    long = free_text()
+    long.texts = {"en": {"text": "x" * 2000}, "hi": {"text": "क्यों?", "help": "y" * 501}}
+    with pytest.raises(ValidationError) as refused:
+        services.question_add(version=draft, by=manager, fields=long)
+    assert refused.value.messages == [
+        "The text in English has 2000 characters; at most 300 are allowed.",
+        "The help in Hindi has 501 characters; at most 500 are allowed.",
+    ]
+    assert draft.questions.count() == 0

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
+from surveys.campaigns.services import invitation_withdraw
 from surveys.design import services
 from surveys.design.models import Question, Questionnaire, QuestionnaireVersion
 from surveys.design.services import QuestionFields
@@ -16,6 +17,7 @@ from tests.surveys.factories import (
     QuestionnaireFactory,
     VersionFactory,
     approve,
+    invite,
     nps_version,
 )
 
@@ -161,8 +163,11 @@ def test_top_management_approves_but_does_not_design(client, top):
     draft = nps_version(approved=False)
     client.force_login(top)
     assert client.get(url("version_design", draft.pk)).status_code == 403
-    page = client.get(url("version_approve", draft.pk))
-    assert "Approve version" in page.content.decode()
+    page = client.get(url("version_approve", draft.pk)).content.decode()
+    assert "Approve version" in page
+    # "Not now" leads to a page top management may read, not to the designer.
+    assert f'href="{url("version_detail", draft.pk)}">Not now<' in page
+    assert url("version_design", draft.pk) not in page
     client.post(url("version_approve", draft.pk))
     draft.refresh_from_db()
     assert (draft.status, draft.approved_by) == (Status.APPROVED, top)
@@ -177,6 +182,15 @@ def test_the_approval_page_lists_what_stops_it(client, manager):
     assert "Give the title in Hindi." in page
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_what_stops_approval_links_top_management_to_the_version_page(client, top):
+    draft = VersionFactory(texts={"en": {"title": "Only English"}})
+    client.force_login(top)
+    page = client.get(url("version_approve", draft.pk)).content.decode()
+    assert "Give the title in Hindi." in page
+    assert f'href="{url("version_detail", draft.pk)}">Back to the version<' in page
+    assert url("version_design", draft.pk) not in page
 
 
 def test_a_new_draft_is_made_from_the_questionnaires_page(client, manager):
@@ -212,7 +226,14 @@ def test_the_preview_shows_the_customers_page_in_each_language(
     assert '<legend class="survey-legend">' in page
     assert 'type="radio" class="btn-check" name="q' in page
     assert page.count("<fieldset disabled") == 2
-    assert page.count('class="badge state-conditions"') == 1
+    # The condition is for staff: in the staff member's language, marked so.
+    assert (
+        page.count(
+            '<span class="badge state-conditions" lang="en">Shown when question 1 scores 0 to 6'
+        )
+        == 1
+    )
+    assert '<h2 id="preview-thanks" class="h5" lang="en">After sending</h2>' in page
     assert "<textarea" in page
     assert page.count('<progress class="survey-progress') == 2
     # Framed by the preview page only.
@@ -269,13 +290,16 @@ def test_the_comparison_marks_added_removed_and_changed_questions(client, manage
         {"a": version.number, "b": draft.number},
     )
     kinds = [(item.kind, item.subject) for item in response.context["comparison"]["questions"]]
+    # Each side is numbered by its own version: the removed question and the one
+    # after it are not both "4".
+    a, b = version.number, draft.number
     assert kinds == [
         ("same", "1. English question 1"),
         ("same", "2. What should we improve?"),
         ("changed", "3. Main reason"),
-        ("removed", "4. What do you use?"),
-        ("same", "4. Anything else?"),
-        ("added", "5. Brand new?"),
+        ("removed", f"4 in version {a}. What do you use?"),
+        ("same", f"5 in version {a}, 4 in version {b}. Anything else?"),
+        ("added", f"5 in version {b}. Brand new?"),
     ]
     required = next(
         row
@@ -343,3 +367,98 @@ def test_a_question_of_another_version_is_not_a_condition_offered(client, manage
     )
     assert "Select a valid choice" in response.content.decode()
     assert draft.questions.count() == 5
+
+
+def test_the_void_page_says_how_many_open_invitations_stop_working(client, manager):
+    version = nps_version()
+    invite(version=version)
+    invite(version=version)
+    withdrawn, _token = invite(version=version)
+    invitation_withdraw(invitation=withdrawn, by=manager, reason="Sent by mistake")
+    client.force_login(manager)
+    page = client.get(url("questionnaire_void", version.questionnaire_id)).content.decode()
+    assert (
+        '<p class="alert alert-warning" role="note">2 invitations not answered yet will stop '
+        "working: their links will say the survey is closed.</p>"
+    ) in page
+
+
+def test_the_void_page_warns_of_nothing_when_no_invitation_is_open(client, manager):
+    version = nps_version()
+    client.force_login(manager)
+    page = client.get(url("questionnaire_void", version.questionnaire_id)).content.decode()
+    assert "alert-warning" not in page
+    assert "Void the record" in page
+
+
+def test_a_text_over_its_limit_is_refused_by_the_form_never_cut_by_the_browser(client, manager):
+    draft = services.questionnaire_create(by=manager, name="Pulse", kind="other").versions.get()
+    client.force_login(manager)
+    form = client.get(url("version_texts", draft.pk)).content.decode()
+    # A ``maxlength`` would let the browser cut a pasted text to the limit and save it.
+    assert "maxlength" not in form
+    assert "Up to 1,000 characters." in form
+    page = client.post(
+        url("version_texts", draft.pk), {"title_en": "Pulse", "intro_en": "x" * 20_000}
+    ).content.decode()
+    assert "Ensure this value has at most 1000 characters (it has 20000)." in page
+    draft.refresh_from_db()
+    assert draft.texts == {"en": {"title": "Pulse"}}
+    question = client.get(url("question_add", draft.pk)).content.decode()
+    assert "maxlength" not in question
+    page = client.post(
+        url("question_add", draft.pk), question_data(text_en="x" * 2000)
+    ).content.decode()
+    assert "Ensure this value has at most 300 characters (it has 2000)." in page
+    assert draft.questions.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("asked", "notice"),
+    [
+        ({"a": "9", "b": "1"}, "no version “9”: shown are its last two versions, 2 and 3."),
+        ({"a": "x", "b": "7"}, "no version “x, 7”: shown are its last two versions, 2 and 3."),
+        ({"a": "2", "b": "2"}, "chosen twice: shown are its last two versions, 2 and 3."),
+    ],
+)
+def test_a_comparison_of_versions_not_found_says_what_is_shown_instead(
+    client, auditor, asked, notice
+):
+    first = VersionFactory(number=1)
+    approve(first)
+    for number in (2, 3):
+        approve(VersionFactory(questionnaire=first.questionnaire, number=number))
+    client.force_login(auditor)
+    response = client.get(url("questionnaire_compare", first.questionnaire_id), asked)
+    assert f"{notice}</p>" in response.content.decode()
+    assert (response.context["old"].number, response.context["new"].number) == (2, 3)
+
+
+def test_a_comparison_of_versions_found_has_no_notice(client, auditor):
+    first = approve(VersionFactory(number=1))
+    VersionFactory(questionnaire=first.questionnaire, number=2)
+    client.force_login(auditor)
+    response = client.get(url("questionnaire_compare", first.questionnaire_id), {"a": 1, "b": 2})
+    assert "alert-warning" not in response.content.decode()
+
+
+def test_the_version_history_shows_each_changed_text_on_its_own_line(client, manager):
+    draft = services.questionnaire_create(by=manager, name="Pulse", kind="other").versions.get()
+    services.version_texts_update(
+        version=draft, by=manager, texts={"en": {"title": "Pulse survey"}, "hi": {"title": "नब्ज़"}}
+    )
+    client.force_login(manager)
+    page = client.get(url("version_detail", draft.pk)).content.decode()
+    assert "{&#x27;en&#x27;" not in page
+    assert '<span class="fw-semibold">Texts en title</span>: <del>Pulse</del>' in page
+    assert '<span class="fw-semibold">Texts hi title</span>: <del>—</del>' in page
+    assert '<th scope="col" class="history-what">What</th>' in page
+
+
+def test_the_versions_table_is_a_landmark_named_apart_from_its_section(client, auditor):
+    version = nps_version()
+    client.force_login(auditor)
+    page = client.get(url("questionnaire_detail", version.questionnaire_id)).content.decode()
+    # Two landmarks named by one heading cannot be told apart (axe's landmark-unique).
+    assert page.count('aria-labelledby="versions-heading"') == 1
+    assert 'role="region" aria-label="Table of the versions"' in page
