@@ -347,6 +347,21 @@ class Question(models.Model):
         MULTIPLE = "multiple", _("Multiple choice")
         TEXT = "text", _("Free text")
 
+    # What a question is, beside its version and place: declared once, read by the
+    # next draft's copy and the services' ``QuestionFields``, and shown by the
+    # comparison of two versions (tests/surveys/design/test_content.py holds them to it).
+    CONTENT = (
+        "kind",
+        "required",
+        "starts_page",
+        "texts",
+        "choices",
+        "likert_points",
+        "show_if",
+        "show_if_min",
+        "show_if_max",
+        "needs",
+    )
     SCORE_KINDS = (Kind.NPS, Kind.CSAT, Kind.CES, Kind.LIKERT)
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
     # The scale of each fixed score kind; a Likert scale has ``likert_points`` points.

@@ -343,18 +343,18 @@ def version_new_draft(*, questionnaire: Questionnaire, by: Any) -> Questionnaire
         return copy
     copies: dict[int, Question] = {}
     for question in source.questions.order_by("position", "pk").prefetch_related("needs"):
+        # Every field of ``Question.CONTENT``; the condition points to the copy of its
+        # question, and the needs (many-to-many) are set once the copy is saved.
+        plain = {
+            name: getattr(question, name)
+            for name in Question.CONTENT
+            if name not in ("show_if", "needs")
+        }
         new = Question(
             version=copy,
             position=question.position,
-            kind=question.kind,
-            required=question.required,
-            starts_page=question.starts_page,
-            texts=question.texts,
-            choices=question.choices,
-            likert_points=question.likert_points,
             show_if=copies.get(question.show_if_id) if question.show_if_id else None,
-            show_if_min=question.show_if_min,
-            show_if_max=question.show_if_max,
+            **plain,
         )
         attribute_change(new, by=by)
         new.save()
