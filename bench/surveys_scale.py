@@ -142,8 +142,8 @@ def load_design(load: Load) -> None:
             "number": "s.n",
             "status": f"CASE WHEN s.n = {versions} THEN 'approved' ELSE 'retired' END",
             "texts": js(
-                "'{\"en\": {\"title\": \"' || q.name || '\", \"intro\": \"Two minutes\","
-                " \"thanks\": \"Thank you\"}, \"hi\": {\"title\": \"सर्वेक्षण\"}}'"
+                '\'{"en": {"title": "\' || q.name || \'", "intro": "Two minutes",'
+                ' "thanks": "Thank you"}, "hi": {"title": "सर्वेक्षण"}}\''
             ),
             "change_note": "'Version ' || s.n",
             "created_at": sql.hours_ago(f"{HOURS} + 400 - (s.n - 1) * 3000"),
@@ -155,8 +155,7 @@ def load_design(load: Load) -> None:
             + sql.hours_ago(f"{HOURS} - s.n * 3000")
             + " END",
         },
-        f"surveys_questionnaire q JOIN {sql.numbers(3)} ON s.n <= {versions}"
-        f" WHERE q.id > {qbase}",
+        f"surveys_questionnaire q JOIN {sql.numbers(3)} ON s.n <= {versions} WHERE q.id > {qbase}",
     )
     kind = pick("s.n - 1", KINDS)
     insert_model(
@@ -169,9 +168,9 @@ def load_design(load: Load) -> None:
             "required": "s.n = 1",
             "starts_page": "FALSE",
             "texts": js(
-                "'{\"en\": {\"text\": \"' || "
+                '\'{"en": {"text": "\' || '
                 + pick("s.n - 1", QUESTION_TEXTS)
-                + " || '\"}, \"hi\": {\"text\": \"प्रश्न ' || s.n || '\"}}'"
+                + ' || \'"}, "hi": {"text": "प्रश्न \' || s.n || \'"}}\''
             ),
             "choices": js(f"CASE WHEN s.n IN (3, 4) THEN '{CHOICES}' ELSE '[]' END"),
             "likert_points": "5",
@@ -285,7 +284,9 @@ def load_surveys(load: Load) -> None:
         empty = "CAST('[]' AS jsonb)"
     else:
         one = "json_array(json_extract(q.choices, '$[0].code'))"
-        two = "json_array(json_extract(q.choices, '$[0].code'), json_extract(q.choices, '$[1].code'))"
+        two = (
+            "json_array(json_extract(q.choices, '$[0].code'), json_extract(q.choices, '$[1].code'))"
+        )
         empty = "'[]'"
     insert_model(
         Answer,
@@ -456,10 +457,7 @@ INVITATION_DETAIL = [
         " LEFT JOIN core_outboundemail e ON e.id = t.email_id WHERE t.invitation_id = %s"
         " ORDER BY t.created_at, t.id"
     ),
-    (
-        "SELECT * FROM surveys_unsubscribetoken WHERE invitation_id = %s"
-        " AND used_at IS NOT NULL"
-    ),
+    ("SELECT * FROM surveys_unsubscribetoken WHERE invitation_id = %s AND used_at IS NOT NULL"),
 ]
 # The contact's page: the registers' statements, then its latest invitations and how
 # many it has in all.
