@@ -30,11 +30,13 @@ def responses_matching(text: str, responses: QuerySet) -> QuerySet:
         return responses
     contacts = Contact.objects.filter(Q(name__icontains=text) | Q(email__icontains=text))
     # The answers are found through their own (trigram) index, then their responses.
-    written = Answer.objects.filter(text__icontains=text).values("response_id")
+    # ``among`` here too: a plain ``pk IN (...)`` in the OR would make the database
+    # test every response against the other arms' arrays (a scan).
+    written = Response.objects.filter(answers__text__icontains=text)
     return responses.filter(
         among("contact", contacts)
         | among("customer", Customer.objects.filter(name__icontains=text))
-        | Q(pk__in=written)
+        | among("pk", written)
     )
 
 
