@@ -61,7 +61,10 @@ HOME_MS = 100
 PEAK_MEMORY_MB = 20
 
 # The URL namespaces a later benchmark measures; registers_scale.py measures the rest.
-NAMESPACES = {"feedback_scale": ("feedback:", "feedback_public:")}
+NAMESPACES = {
+    "feedback_scale": ("feedback:", "feedback_public:"),
+    "surveys_scale": ("surveys:", "surveys_public:"),
+}
 
 Statement = tuple[str, Sequence[Any]]
 LIST, SEARCH, DETAIL, HOME = "list", "search", "detail", "home"

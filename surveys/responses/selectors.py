@@ -23,19 +23,27 @@ def response_list() -> QuerySet[Response]:
 
 def responses_matching(text: str, responses: QuerySet) -> QuerySet:
     """Return the responses whose contact (name or address), customer or free-text
-    answers hold the text: each found through its own index, matched by the responses'
-    keys (``among``), so no join multiplies or scans the rows."""
+    answers hold the text: each found through its own index, their keys put together
+    (``UNION``) and the responses read by key, so no join multiplies or scans the rows."""
     text = text.strip()
     if not text:
         return responses
     contacts = Contact.objects.filter(Q(name__icontains=text) | Q(email__icontains=text))
-    # The answers are found through their own (trigram) index, then their responses.
-    written = Answer.objects.filter(text__icontains=text).values("response_id")
-    return responses.filter(
-        among("contact", contacts)
-        | among("customer", Customer.objects.filter(name__icontains=text))
-        | Q(pk__in=written)
+    customers = Customer.objects.filter(name__icontains=text)
+    # One key list, not three conditions joined by OR: PostgreSQL would test each row
+    # of the list against the others' arrays when it reads the responses in order
+    # (ten seconds at 400,000 responses); a key list is a semi-join on the primary key.
+    keys = (
+        Response.objects.filter(among("contact", contacts))
+        .order_by()
+        .values("pk")
+        .union(
+            Response.objects.filter(among("customer", customers)).order_by().values("pk"),
+            # The answers through their own (trigram) index.
+            Answer.objects.filter(text__icontains=text).order_by().values("response_id"),
+        )
     )
+    return responses.filter(pk__in=keys)
 
 
 def response_search(text: str) -> QuerySet[Response]:
