@@ -16,7 +16,7 @@ INDEXES = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0003_answer_search_index"),
+        ("surveys", "0004_design_fixes"),
     ]
 
     operations = [
