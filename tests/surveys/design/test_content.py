@@ -9,7 +9,8 @@ from surveys.design import selectors
 from surveys.design.models import Question
 from surveys.design.services import QuestionFields, version_new_draft
 from tests.factories import NeedFactory, UserFactory
-from tests.surveys.factories import QuestionFactory, approve, nps_version
+from tests.surveys.campaigns.answers import respond
+from tests.surveys.factories import QuestionFactory, approve, invite, nps_version
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,15 @@ def test_the_comparison_shows_a_change_of_every_declared_field(name):
     rows = selectors._diff(old, new, {earlier_old.pk: 1}, {earlier.pk: 1})
 
     assert any(row.changed for row in rows), name
+
+
+def test_the_questionnaire_page_counts_each_versions_rows_without_multiplying_them():
+    version = nps_version()  # five questions
+    first, _ = invite(version=version)
+    invite(version=version)
+    invite(version=version)
+    respond(first, score=9)
+
+    [counted] = selectors.questionnaire_versions(version.questionnaire)
+
+    assert (counted.question_count, counted.invitation_count, counted.response_count) == (5, 3, 1)
