@@ -38,7 +38,7 @@ class InvitationFilter(DateRange):
         label=_("Version"), queryset=used_versions(), empty_label=ANY
     )
     progress = django_filters.ChoiceFilter(
-        label=_("State"), choices=Progress.choices, empty_label=ANY
+        label=_("State"), choices=Progress.choices, empty_label=ANY, method="standing"
     )
     customer = ChooserFilter(
         label=_("Customer"), source="customers", queryset=Customer.objects.all()
@@ -49,6 +49,9 @@ class InvitationFilter(DateRange):
     class Meta:
         model = Invitation
         fields = ["q", "questionnaire", "version", "progress", "customer", "contact"]
+
+    def standing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.in_progress(value)  # type: ignore[attr-defined]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return selectors.invitations_matching(value, queryset)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,20 +24,9 @@ from core.models import OutboundEmail
 from customers.models import Contact, Customer, ProductService, Segment
 from surveys.design.models import QuestionnaireVersion
 
-# An invitation nobody may answer any more, though it may never have been withdrawn:
-# withdrawn, or its contact erased or void, or its customer or questionnaire void.
-# ``Invitation.is_closed`` reads the same fields for one row already loaded.
-CLOSED = (
-    Q(withdrawn_at__isnull=False)
-    | Q(contact__erased_at__isnull=False)
-    | Q(contact__voided_at__isnull=False)
-    | Q(customer__voided_at__isnull=False)
-    | Q(version__questionnaire__voided_at__isnull=False)
-)
-
 
 class Progress(models.TextChoices):
-    """Where an invitation stands, as every page says it (``with_progress``)."""
+    """Where an invitation stands, as every page says it (``InvitationQuerySet``)."""
 
     NOT_SENT = "not_sent", _("Not sent yet")
     FAILED = "failed", _("Could not be sent")
@@ -52,15 +41,45 @@ class Progress(models.TextChoices):
 OPEN_PROGRESS = (Progress.NOT_SENT, Progress.OPEN, Progress.PARTIAL)
 
 
+def _exists(**lookups: Any) -> Q:
+    """Return "this invitation has a row so" as a subquery on the invitation's own
+    key: a condition that needs no join in the outer query (a list's count reads the
+    invitations alone) and that the database plans as a semi-join when filtering."""
+    return Q(Exists(Invitation.objects.filter(pk=OuterRef("pk"), **lookups)))
+
+
+def progress_rules(now: Any = None) -> list[tuple[str, Q]]:
+    """Return where an invitation stands as ordered rules: the first whose condition
+    holds names it, and ``OPEN`` when none does.
+
+    The order is the answer page's (``links.link_state``): an answer first, then a
+    closed invitation (withdrawn, or its contact erased or void, its customer or
+    questionnaire void: ``Invitation.is_closed`` for one loaded row), then the
+    sending, then the links' expiry (a partial answer can be finished only while a
+    link works). ``with_progress`` shows them; ``in_progress`` filters by them.
+    """
+    now = now or timezone.now()
+    return [
+        (Progress.ANSWERED, _exists(response__completed_at__isnull=False)),
+        (
+            Progress.WITHDRAWN,
+            Q(withdrawn_at__isnull=False)
+            | _exists(contact__erased_at__isnull=False)
+            | _exists(contact__voided_at__isnull=False)
+            | _exists(customer__voided_at__isnull=False)
+            | _exists(version__questionnaire__voided_at__isnull=False),
+        ),
+        (Progress.NOT_SENT, Q(state=Invitation.State.PENDING)),
+        (Progress.FAILED, Q(state=Invitation.State.FAILED)),
+        (Progress.EXPIRED, ~_exists(tokens__expires_at__gt=now)),
+        (Progress.PARTIAL, _exists(response__isnull=False)),
+    ]
+
+
 class InvitationQuerySet(models.QuerySet):
     def with_progress(self, now: Any = None) -> "InvitationQuerySet":
         """Annotate each invitation with ``link_expires_at`` (the expiry of its link
-        that lasts longest) and ``progress`` (a ``Progress`` value).
-
-        The order is the answer page's (``links.link_state``): an answer says so first,
-        then a closed invitation, then the sending, then the links' expiry (a partial
-        answer can be finished only while a link works).
-        """
+        that lasts longest) and ``progress`` (``progress_rules``)."""
         latest = (
             InvitationToken.objects.filter(invitation=OuterRef("pk"))
             .order_by("-expires_at")
@@ -68,23 +87,26 @@ class InvitationQuerySet(models.QuerySet):
         )
         return self.annotate(link_expires_at=Subquery(latest)).annotate(
             progress=Case(
-                When(response__completed_at__isnull=False, then=Value(Progress.ANSWERED)),
-                When(CLOSED, then=Value(Progress.WITHDRAWN)),
-                When(state=Invitation.State.PENDING, then=Value(Progress.NOT_SENT)),
-                When(state=Invitation.State.FAILED, then=Value(Progress.FAILED)),
-                When(
-                    Q(link_expires_at__isnull=True) | Q(link_expires_at__lte=now or timezone.now()),
-                    then=Value(Progress.EXPIRED),
-                ),
-                When(response__isnull=False, then=Value(Progress.PARTIAL)),
+                *(When(rule, then=Value(value)) for value, rule in progress_rules(now)),
                 default=Value(Progress.OPEN),
                 output_field=models.CharField(),
             )
         )
 
+    def in_progress(self, *values: str, now: Any = None) -> "InvitationQuerySet":
+        """Return the invitations standing at any of ``values``: each value's rule and
+        none of the rules before it, as conditions the database can plan on their own
+        (a filter on the ``CASE`` would compute it for every row)."""
+        wanted, earlier = Q(pk__in=[]), Q()
+        for value, rule in [*progress_rules(now), (Progress.OPEN, Q())]:
+            if value in values:
+                wanted |= rule & ~earlier if earlier else rule
+            earlier = earlier | rule if earlier else rule
+        return self.filter(wanted)
+
     def open(self, now: Any = None) -> "InvitationQuerySet":
         """Return the invitations that can still be answered, or will be once sent."""
-        return self.with_progress(now).filter(progress__in=OPEN_PROGRESS)
+        return self.in_progress(*OPEN_PROGRESS, now=now)
 
 
 class Invitation(models.Model):
@@ -176,8 +198,8 @@ class Invitation(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        """Return ``CLOSED`` for this one invitation (its contact, customer and
-        questionnaire loaded with it)."""
+        """Return the ``WITHDRAWN`` rule of ``progress_rules`` for this one invitation
+        (its contact, customer and questionnaire loaded with it)."""
         return (
             self.is_withdrawn
             or self.contact.erased_at is not None
