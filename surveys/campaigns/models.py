@@ -41,11 +41,19 @@ class Progress(models.TextChoices):
 OPEN_PROGRESS = (Progress.NOT_SENT, Progress.OPEN, Progress.PARTIAL)
 
 
-def _exists(**lookups: Any) -> Q:
-    """Return "this invitation has a row so" as a subquery on the invitation's own
-    key: a condition that needs no join in the outer query (a list's count reads the
-    invitations alone) and that the database plans as a semi-join when filtering."""
-    return Q(Exists(Invitation.objects.filter(pk=OuterRef("pk"), **lookups)))
+def _exists(rows: models.QuerySet) -> Q:
+    """Return "the outer invitation has such rows" as a correlated subquery on the
+    related table itself: no join in the outer query (a list's count reads the
+    invitations alone), planned as a semi-join (or an anti-join, negated) on the
+    related table's index when filtering."""
+    return Q(Exists(rows))
+
+
+def _responses() -> models.QuerySet:
+    # The responses register sits above this one: its model is reached through the
+    # relation, not imported.
+    relation: Any = Invitation._meta.get_field("response")
+    return relation.related_model.objects.filter(invitation=OuterRef("pk"))
 
 
 def progress_rules(now: Any = None) -> list[tuple[str, Q]]:
@@ -59,20 +67,27 @@ def progress_rules(now: Any = None) -> list[tuple[str, Q]]:
     link works). ``with_progress`` shows them; ``in_progress`` filters by them.
     """
     now = now or timezone.now()
+    contact = Contact.objects.filter(pk=OuterRef("contact_id"))
     return [
-        (Progress.ANSWERED, _exists(response__completed_at__isnull=False)),
+        (Progress.ANSWERED, _exists(_responses().filter(completed_at__isnull=False))),
         (
             Progress.WITHDRAWN,
             Q(withdrawn_at__isnull=False)
-            | _exists(contact__erased_at__isnull=False)
-            | _exists(contact__voided_at__isnull=False)
-            | _exists(customer__voided_at__isnull=False)
-            | _exists(version__questionnaire__voided_at__isnull=False),
+            | _exists(contact.filter(Q(erased_at__isnull=False) | Q(voided_at__isnull=False)))
+            | _exists(Customer.objects.filter(pk=OuterRef("customer_id"), voided_at__isnull=False))
+            | _exists(
+                QuestionnaireVersion.objects.filter(
+                    pk=OuterRef("version_id"), questionnaire__voided_at__isnull=False
+                )
+            ),
         ),
         (Progress.NOT_SENT, Q(state=Invitation.State.PENDING)),
         (Progress.FAILED, Q(state=Invitation.State.FAILED)),
-        (Progress.EXPIRED, ~_exists(tokens__expires_at__gt=now)),
-        (Progress.PARTIAL, _exists(response__isnull=False)),
+        (
+            Progress.EXPIRED,
+            ~_exists(InvitationToken.objects.filter(invitation=OuterRef("pk"), expires_at__gt=now)),
+        ),
+        (Progress.PARTIAL, _exists(_responses())),
     ]
 
 
