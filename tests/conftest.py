@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import translation
 
 from core.email import email_batch_send
 from core.models import OutboundEmail
@@ -113,6 +114,17 @@ def collect_orphaned_connections(django_db_setup: None) -> Iterator[None]:
             and wrapper.connection is not None
         ):
             wrapper.connection.close()
+
+
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Start each test in the site's language: a request to a Hindi page leaves Hindi
+    active on its thread (each request activates its own), and a test that calls a
+    service directly would otherwise read its messages in the language of the test
+    before it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
