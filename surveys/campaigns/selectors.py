@@ -25,20 +25,10 @@ from surveys.campaigns.models import Invitation, InvitationToken, Progress, Unsu
 CONTACT_ROWS = 10
 
 
-def with_progress(invitations: QuerySet, now: Any = None) -> QuerySet:
-    """Annotate the invitations with where each stands (``InvitationQuerySet.with_progress``)."""
-    return invitations.with_progress(now)  # type: ignore[attr-defined]
-
-
-def progress_label(invitation: Any) -> str:
-    """Return how an annotated invitation's progress reads."""
-    return str(Progress(invitation.progress).label)
-
-
 def invitation_list() -> QuerySet[Invitation]:
     """The invitations with what the list shows of each joined in, newest first."""
-    return with_progress(
-        Invitation.objects.select_related(
+    return (
+        Invitation.objects.with_progress().select_related(
             "version__questionnaire", "contact", "customer", "response"
         )
     ).order_by("-created_at", "-pk")
@@ -60,7 +50,7 @@ def invitations_matching(text: str, invitations: QuerySet) -> QuerySet:
 def invitation_detail(pk: int) -> Invitation:
     """Return an invitation with everything its page shows, in a fixed number of queries."""
     return (
-        with_progress(Invitation.objects.all())
+        Invitation.objects.with_progress()
         .select_related(
             "version__questionnaire",
             "contact",
@@ -96,7 +86,8 @@ def _count_of(contact: Contact) -> QuerySet:
 def contact_invitations(contact: Contact) -> tuple[list[Invitation], int]:
     """Return the contact's latest invitations and how many they have in all (one query)."""
     rows = list(
-        with_progress(Invitation.objects.filter(contact_id=contact.pk))
+        Invitation.objects.filter(contact_id=contact.pk)
+        .with_progress()
         .select_related("version__questionnaire", "response")
         # How many in all, as one uncorrelated subquery: a window over every row would
         # work out each one's progress before the limit, where the index on (contact,
@@ -109,16 +100,18 @@ def contact_invitations(contact: Contact) -> tuple[list[Invitation], int]:
 
 def timeline_entries(customer: Any) -> list[TimelineEntry]:
     """Return the invitations sent to the customer's contacts as timeline entries."""
-    rows = with_progress(
+    rows = (
         Invitation.objects.filter(customer_id=customer.pk, sent_at__isnull=False)
-    ).select_related("version__questionnaire", "contact", "response", "created_by")
+        .with_progress()
+        .select_related("version__questionnaire", "contact", "response", "created_by")
+    )
     return [
         TimelineEntry(
             when=invitation.sent_at,
             kind="survey",
             title=str(_("Survey sent: %(version)s") % {"version": invitation.version}),
             url=invitation.get_absolute_url(),
-            summary=progress_label(invitation),
+            summary=str(Progress(invitation.progress).label),
             actor=invitation.contact.name,
         )
         for invitation in rows.order_by("-sent_at")[:100]

@@ -26,16 +26,11 @@ SCORE_IN_EMAIL = ("nps", "csat")
 UNSUBSCRIBE_ACTOR = "unsubscribe link"
 
 
-def contact_survey_refusal(contact: Contact) -> str:
-    """Return why no survey may go to the contact, or "" (``Contact.survey_refusal``)."""
-    return contact.survey_refusal()
-
-
 def invitation_refusal(*, version: QuestionnaireVersion, contact: Contact) -> str:
     """Return why this contact cannot be invited to answer this version, or ""."""
     if refusal := version.send_refusal():
         return refusal
-    if refusal := contact_survey_refusal(contact):
+    if refusal := contact.survey_refusal():
         return refusal
     already = Invitation.objects.open().filter(
         contact=contact, version__questionnaire_id=version.questionnaire_id
@@ -119,7 +114,7 @@ def invitation_email(
     progress = Invitation.objects.with_progress(now).values_list("progress", flat=True)
     if progress.get(pk=invitation.pk) in (Progress.ANSWERED, Progress.WITHDRAWN):
         raise ValidationError(_("This invitation is answered or withdrawn: nothing is sent."))
-    if refusal := contact_survey_refusal(contact):
+    if refusal := contact.survey_refusal():
         raise ValidationError(refusal)
     row, token = links.survey_token_create(invitation=invitation, kind=kind, now=now)
     unsubscribe = links.unsubscribe_tokens_create(contact=contact, invitation=invitation, now=now)

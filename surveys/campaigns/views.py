@@ -39,7 +39,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an invitation: whom it went to, what was recorded of them then, each email
     and its link's dates (never the link), the response, and the opt-outs it caused."""
     try:
-        # Annotated with its progress (``selectors.with_progress``).
+        # Annotated with its progress (``InvitationQuerySet.with_progress``).
         invitation: Any = selectors.invitation_detail(pk)
     except Invitation.DoesNotExist as exc:
         raise Http404 from exc
@@ -88,7 +88,7 @@ def invitation_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _offer(contact: Contact) -> tuple[str, list[Any], list[tuple[Any, str]]]:
     """Return why nothing can be sent to the contact (or ""), the versions that can be
     sent, and those that cannot with why: the same rules the service applies."""
-    refusal = services.contact_survey_refusal(contact)
+    refusal = contact.survey_refusal()
     offered: list[Any] = []
     refused: list[tuple[Any, str]] = []
     if refusal:

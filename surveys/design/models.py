@@ -5,6 +5,10 @@ anything can be sent with it, and an approved version never changes again: editi
 makes the next draft, a copy of it. Survey text lives here, in the database, per
 language (``texts`` maps a language code to that language's strings), not in the
 ``.po`` catalogue.
+
+Kept whole past 500 lines: the three models are one document (a questionnaire, its
+versions, their questions) whose rules (the page split, conditions, approval checks,
+text limits) read each other; split, each part would import the others.
 """
 
 from collections.abc import Iterable, Mapping
